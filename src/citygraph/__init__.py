@@ -1,0 +1,1 @@
+"""citygraph: a knowledge graph of international municipal relations."""
