@@ -1,0 +1,48 @@
+"""Cooperation areas named in sentences, matched against the SKOS scheme's labels."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from citygraph import vocab
+
+__all__ = ["find_areas", "area_cue"]
+
+
+@cache
+def _area_regex() -> re.Pattern[str]:
+    labels = sorted(vocab.area_labels(), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(label) for label in labels) + r")(?![\w-])", re.I)
+
+
+def _coordinated(text: str) -> str:
+    """Spell out shared heads: "water and sewage system" also reads as "water system"."""
+    return re.sub(r"\b(\w+) and (\w+) (systems?|services|management|development|sectors?)\b",
+                  r"\1 \3 and \2 \3", text)
+
+
+def find_areas(text: str) -> list[str]:
+    """Concept IRIs of the areas a text names, in order of first mention.
+
+    >>> [a.rsplit("/", 1)[1] for a in find_areas("cooperation in transportation and tourism")]
+    ['transport', 'tourism']
+    """
+    labels = vocab.area_labels()
+    out: list[str] = []
+    for m in _area_regex().finditer(_coordinated(text)):
+        concept = labels[m.group().lower()]
+        if concept not in out:
+            out.append(concept)
+    return out
+
+
+_CUE = re.compile(r"\b(cooperat\w*|co-operat\w*|collaborat\w*|exchang\w*|fields?|areas?|sectors?|agree\w*|"
+                  r"mou|memorandum|partnership|focus\w*|shar\w+|promot\w*|work together|join forces|"
+                  r"treaty|charter|relations\w*|ties|projects?|interaction|topics|issues such as|"
+                  r"support|develop\w*|programs?|programmes?|experience|assist\w*)\b", re.I)
+
+
+def area_cue(text: str) -> bool:
+    """Whether a sentence speaks of what parties will do together, where areas are stated."""
+    return bool(_CUE.search(text))

@@ -1,0 +1,273 @@
+"""The `citygraph` command: parses arguments and calls the library, nothing more.
+
+Exit codes (also in the README): 0 success; 1 validation found violations; 2 usage error (unknown
+query, missing parameter, bad option); 3 some inputs rejected, the rest processed; 4 nothing usable
+(every input rejected, or no store); 5 a store or endpoint failed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from citygraph import __version__
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="citygraph: a knowledge graph of international municipal agreements.")
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+OK, VIOLATIONS, USAGE, PARTIAL, NOTHING, FAILED = 0, 1, 2, 3, 4, 5
+
+
+class RdfFormat(str, Enum):
+    turtle = "turtle"
+    json_ld = "json-ld"
+    nt = "nt"
+
+
+class ExportFormat(str, Enum):
+    turtle = "turtle"
+    json_ld = "json-ld"
+    nt = "nt"
+    nq = "nq"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+StoreOpt = Annotated[Path | None, typer.Option("--store", envvar="CITYGRAPH_STORE",
+                                               help="Store directory (default .citygraph/).")]
+
+
+def fail(message: str, code: int) -> NoReturn:
+    err.print(f"error: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+def _store(directory: Path | None):
+    from citygraph.store import LocalStore
+
+    return LocalStore(directory)
+
+
+def _write(data: bytes, output: Path | None, inputs: list[Path] = ()) -> None:
+    from citygraph.fsutil import OutputError, atomic_write
+
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        atomic_write(output, data, protect=inputs)
+    except OutputError as exc:
+        fail(str(exc), USAGE)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}", FAILED)
+
+
+def _report_rejected(rejected) -> None:
+    for r in rejected:
+        err.print(f"rejected {r.source}: {r.reason}", markup=False)
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False
+          ) -> None:
+    if version:
+        out.print(f"citygraph {__version__}")
+        raise typer.Exit(OK)
+
+
+@app.command()
+def convert(files: Annotated[list[Path], typer.Argument(help="Documents (plain text or HTML).")],
+            output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (default stdout).")] = None,
+            fmt: Annotated[RdfFormat, typer.Option("--format", "-f")] = RdfFormat.turtle) -> None:
+    """Convert documents to RDF, without a store."""
+    from citygraph.pipeline import convert_files, discover, merged
+    from citygraph.publish import write_graph
+
+    paths, rejected = discover(files)
+    converted, bad = convert_files(paths)
+    rejected += bad
+    _report_rejected(rejected)
+    if not converted:
+        fail("no document could be converted", NOTHING)
+    _write(write_graph(merged(c.graph for c in converted), fmt.value), output, files)
+    raise typer.Exit(PARTIAL if rejected else OK)
+
+
+@app.command()
+def build(paths: Annotated[list[Path] | None, typer.Argument(help="Documents or folders (default: the "
+                                                                   "bundled data/documents/).")] = None,
+          store: StoreOpt = None) -> None:
+    """Convert, validate and load documents into the store (one atomic write)."""
+    from rich.progress import Progress
+
+    from citygraph.pipeline import build as run_build
+    from citygraph.pipeline import bundled_documents, discover
+    from citygraph.store import StoreError
+
+    targets = list(paths) if paths else bundled_documents()
+    total = len(discover(targets)[0])
+    try:
+        with Progress(console=err, transient=True, disable=total < 20 or not err.is_terminal) as bar:
+            task = bar.add_task("converting", total=total)
+            summary = run_build(targets, _store(store), progress=lambda _p: bar.advance(task))
+    except StoreError as exc:
+        fail(str(exc), FAILED)
+    _report_rejected(summary.rejected)
+    table = Table(title="build", show_header=False)
+    for name, value in (("documents loaded", summary.documents), ("agreements", summary.agreements),
+                        ("parties", summary.parties), ("rejected", len(summary.rejected))):
+        table.add_row(name, str(value))
+    err.print(table)
+    if summary.documents == 0:
+        raise typer.Exit(NOTHING)
+    raise typer.Exit(PARTIAL if summary.rejected else OK)
+
+
+@app.command()
+def query(name: Annotated[str | None, typer.Argument(help="A saved query (see --list).")] = None,
+          param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable.")] = None,
+          fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+          list_: Annotated[bool, typer.Option("--list", help="List saved queries and their parameters.")] = False,
+          store: StoreOpt = None,
+          endpoint: Annotated[str | None, typer.Option("--endpoint", envvar="CITYGRAPH_ENDPOINT",
+                                                       help="A SPARQL 1.1 query endpoint URL.")] = None) -> None:
+    """Run a saved SPARQL query from queries/."""
+    from citygraph import queries
+
+    if list_ or name is None:
+        table = Table("query", "description", "parameters")
+        for q in queries.list_queries():
+            table.add_row(q.name, q.description, "\n".join(f"{p.name}: {p.help}" for p in q.params))
+        out.print(table)
+        raise typer.Exit(OK)
+    try:
+        saved = queries.load_query(name)
+        bindings = queries.bindings_for(saved, queries.parse_params(param or []))
+    except queries.QueryError as exc:
+        fail(str(exc), USAGE)
+    _run(saved.text, bindings, fmt, store, endpoint)
+
+
+@app.command()
+def sparql(text: Annotated[str | None, typer.Argument(help="SPARQL query text.")] = None,
+           file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.")] = None,
+           fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
+           store: StoreOpt = None,
+           endpoint: Annotated[str | None, typer.Option("--endpoint", envvar="CITYGRAPH_ENDPOINT")] = None) -> None:
+    """Run an ad-hoc read-only SPARQL query."""
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}", USAGE)
+    if not text:
+        fail("give a query or --file", USAGE)
+    _run(text, {}, fmt, store, endpoint)
+
+
+def _run(text: str, bindings, fmt: TableFormat, store: Path | None, endpoint: str | None) -> None:
+    from citygraph import queries
+    from citygraph.store import StoreError
+
+    try:
+        if endpoint:
+            from citygraph.remote import RemoteStore
+
+            engine = RemoteStore(endpoint)
+        else:
+            engine = _store(store)
+        result = engine.query(text, bindings)
+    except StoreError as exc:
+        code = NOTHING if "no store" in str(exc) else FAILED
+        fail(str(exc), code)
+    except queries.QueryError as exc:
+        fail(str(exc), USAGE)
+    out.print(queries.render(result, fmt.value), markup=False, end="")
+
+
+@app.command()
+def validate(file: Annotated[Path | None, typer.Argument(help="An RDF file (default: the whole store).")] = None,
+             fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+             store: StoreOpt = None) -> None:
+    """Check data against the SHACL shapes; exit 1 when there are violations."""
+    from citygraph.rdfio import RdfInputError, read_rdf
+    from citygraph.store import StoreError
+    from citygraph.validate import report_to_json
+    from citygraph.validate import validate as run_validate
+
+    try:
+        graph = read_rdf(file) if file is not None else _store(store).data_graph()
+    except RdfInputError as exc:
+        fail(str(exc), USAGE)
+    except StoreError as exc:
+        fail(str(exc), NOTHING)
+    report = run_validate(graph)
+    if fmt is ReportFormat.json:
+        out.print(report_to_json(report), markup=False)
+    elif report.results:
+        table = Table("focus", "path", "message", "severity")
+        for f in report.results:
+            table.add_row(f.focus_label or f.focus, f.path or "", f.message, f.severity)
+        out.print(table)
+    else:
+        out.print(f"conforms: {len(graph)} triples, no violations")
+    raise typer.Exit(OK if report.conforms else VIOLATIONS)
+
+
+@app.command()
+def export(output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+           fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.turtle,
+           store: StoreOpt = None) -> None:
+    """Export the store as Turtle, JSON-LD (compacted), N-Triples or N-Quads."""
+    from citygraph.publish import export as run_export
+    from citygraph.store import StoreError
+
+    try:
+        data = run_export(_store(store), fmt.value)
+    except StoreError as exc:
+        fail(str(exc), NOTHING)
+    _write(data, output)
+
+
+@app.command()
+def stats(store: StoreOpt = None) -> None:
+    """Counts of what the store holds."""
+    from citygraph.store import StoreError
+
+    try:
+        counts = _store(store).stats()
+    except StoreError as exc:
+        fail(str(exc), NOTHING)
+    table = Table("what", "count")
+    for key, value in counts.items():
+        table.add_row(key, str(value))
+    out.print(table)
+
+
+def main() -> None:
+    """Console entry point; Ctrl-C exits quietly."""
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

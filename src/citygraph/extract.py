@@ -1,0 +1,335 @@
+"""The converter's pipeline: document text in, agreements out.
+
+Stages, each a module testable alone: `text` (clean), `sentences`, `officials`, `places`, agreement
+detection (here), `dates`, `areas`. Detection reads its vocabulary from the ontology: agreement
+types and signing/negation cues (`vocab`), titles and organisation words (`lexicon`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from citygraph import dates, vocab
+from citygraph.areas import area_cue, find_areas
+from citygraph.gazetteer import Gazetteer
+from citygraph.link import strip_admin_words
+from citygraph.model import Agreement, Document, Extraction, Official, Party
+from citygraph.officials import SIGN_VERB, OfficialMention, find_officials
+from citygraph.places import PlaceMention, find_places
+from citygraph.sentences import Sentence, split_sentences
+
+__all__ = ["extract", "TYPE_PRIORITY"]
+
+# When one sentence names several instruments, the most specific wins.
+TYPE_PRIORITY = ["Renewal", "LetterOfIntent", "SisterCityAgreement", "MemorandumOfUnderstanding",
+                 "FriendshipAgreement", "CooperationAgreement"]
+_COREF = re.compile(r"\b(the two (?:cities|sides|parties|localities|regions|provinces|towns|capitals|"
+                    r"municipalities|councils)|both (?:cities|sides|parties|regions|provinces|towns)|the parties|"
+                    r"both)\b", re.I)
+_RELATION = re.compile(r"\b(since|already|existing|have been|has been|is a|are|were|is also|twinned with|"
+                       r"partner city of|sister city of|partnerships? with|relations? with)\b", re.I)
+_NOT_SIGNING_DATE = re.compile(r"\b(in force|effective|valid|until|till|expir\w*|approv\w*|from|visit\w*|"
+                               r"founded|launched|born|elected|meeting)\b[^.;]{0,40}$", re.I)
+_CEREMONY = re.compile(r"\b(ceremony|signing|signed|took place|held)\b", re.I)
+_SAME_DAY = {"the same day", "earlier the same day", "earlier that day", "earlier this day"}
+
+
+@cache
+def _cue_regex(kind: str) -> re.Pattern[str]:
+    words = vocab.signing_cues() if kind == "sign" else vocab.negation_cues()
+    if kind == "neg":  # an announced signing is still an agreement (dates handle the future tense)
+        words = [w for w in words if "sign" not in w]
+    words = sorted(words, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I)
+
+
+@cache
+def _type_regex() -> re.Pattern[str]:
+    labels = sorted(vocab.agreement_type_labels(), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(label) for label in labels) + r")(?![\w-])", re.I)
+
+
+def _types(text: str) -> list[str]:
+    table = vocab.agreement_type_labels()
+    return [table[m.group().lower()].rsplit("#", 1)[-1] for m in _type_regex().finditer(text)]
+
+
+def _specific(types: list[str]) -> str | None:
+    for t in TYPE_PRIORITY:
+        if t in types:
+            return t
+    return None
+
+
+@dataclass
+class _Candidate:
+    sentence: Sentence
+    parties: list[PlaceMention]
+    types: list[str]
+    signed: bool
+    passing: bool
+    score: float
+    extra: list[Sentence] = field(default_factory=list)
+
+
+def _party(m: PlaceMention) -> Party:
+    r = m.resolution
+    place = r.place
+    return Party(label=r.label, kind=r.kind or (place.kind if place else "city") or "city",
+                 country=(place.country if place and place.country else r.country or m.country),
+                 qid=place.qid if place else None, score=r.score, mention=m.text)
+
+
+def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
+    seen: dict[str, PlaceMention] = {}
+    for m in mentions:
+        key = _party(m).key
+        if key not in seen:
+            seen[key] = m
+    return list(seen.values())
+
+
+def _person_spans(text: str, officials: list[OfficialMention]) -> list[tuple[int, int]]:
+    spans = []
+    for off in officials:
+        for m in re.finditer(re.escape(off.name), text):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _reference_date(doc: Document, lines: list[str]) -> dt.date | None:
+    if doc.published:
+        try:
+            return dt.date.fromisoformat(doc.published[:10])
+        except ValueError:
+            pass
+    return dates.publication_date(lines, doc.source)
+
+
+def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:
+    """Find the agreements a document reports.
+
+    >>> from citygraph.model import Document
+    >>> text = "SEOUL, Nov. 5, 2015 - Seoul Mayor Park Won-soon and Hanoi Mayor Nguyen Van A signed an MOU on urban planning today."
+    >>> ag = extract(Document("x.txt", text)).agreements[0]
+    >>> sorted(p.label for p in ag.parties), ag.date, ag.type
+    (['Hanoi', 'Seoul'], '2015-11-05', 'MemorandumOfUnderstanding')
+    """
+    gaz = gaz or Gazetteer.default()
+    lines = doc.text.split("\n")
+    sentences = split_sentences(doc.text)
+    reference = _reference_date(doc, lines)
+    officials = find_officials(sentences, gaz)
+    places = [find_places(s.text, gaz, persons=_person_spans(s.text, officials)) for s in sentences]
+    candidates = _candidates(sentences, places)
+    groups = _group(candidates, sentences, places)
+    agreements: list[Agreement] = []
+    for group in groups:
+        ag = _assemble(group, sentences, places, reference)
+        if ag is not None:
+            agreements.append(ag)
+    _attach_officials(agreements, officials)
+    _link_renewals(agreements)
+    return Extraction(doc, agreements)
+
+
+def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    doc_has_type = any(_types(s.text) for s in sentences)
+    for s, found in zip(sentences, places, strict=True):
+        text = s.text
+        types = _types(text)
+        sign = bool(_cue_regex("sign").search(text) or SIGN_VERB.search(text))
+        neg = bool(_cue_regex("neg").search(text))
+        parties = _unique([m for m in found if m.role == "place"])
+        if neg and not SIGN_VERB.search(text):
+            continue
+        if types and sign:
+            score = 2.0 + min(len(parties), 2) + (0.5 if SIGN_VERB.search(text) else 0)
+            out.append(_Candidate(s, parties, types, True, False, score))
+        elif sign and SIGN_VERB.search(text) and len(parties) >= 2 and doc_has_type:
+            out.append(_Candidate(s, parties, types, True, False, 1.5 + min(len(parties), 2)))
+        elif types and len(parties) >= 2 and re.search(r"\bbetween\b", text, re.I) and s.index < 3:
+            out.append(_Candidate(s, parties, types, False, False, 2.0))
+        elif types and len(parties) == 2 and _RELATION.search(text):
+            out.append(_Candidate(s, parties, types, False, True, 1.0))
+        elif len(parties) >= 4 and re.search(r"\bpartnerships?\b.*\bwith\b", text, re.I):
+            out.extend(_pairs_list(s, parties))
+    return out
+
+
+def _pairs_list(s: Sentence, parties: list[PlaceMention]) -> list[_Candidate]:
+    """"A with B, C with D": existing partnerships listed in passing."""
+    out = []
+    for a, b in zip(parties, parties[1:], strict=False):
+        if re.fullmatch(r"\s*with\s*", s.text[a.end:b.start]):
+            out.append(_Candidate(s, [a, b], ["CooperationAgreement"], False, True, 0.8))
+    return out
+
+
+def _key(c: _Candidate) -> frozenset[str]:
+    return frozenset(_party(m).key for m in c.parties)
+
+
+def _group(candidates: list[_Candidate], sentences: list[Sentence], places: list[list[PlaceMention]]
+           ) -> list[list[_Candidate]]:
+    """One group per agreement: same parties (or a back-reference), same instrument family."""
+    groups: list[list[_Candidate]] = []
+    frequent = _frequent_parties(sentences, places)
+    for c in candidates:
+        if len(c.parties) < 2 and not c.passing:
+            previous = next((g for g in reversed(groups) if not g[0].passing), None)
+            if _COREF.search(c.sentence.text) and previous is not None:
+                c.parties = _unique(previous[0].parties + c.parties)
+            else:
+                c.parties = _unique(c.parties + [m for m in frequent if _party(m).key not in _key(c)])[:2]
+        if len(c.parties) < 2:
+            continue
+        family = "intent" if _specific(c.types) == "LetterOfIntent" else "other"
+        for g in groups:
+            head = g[0]
+            same = _key(head) == _key(c) or (_key(c) < _key(head) and not c.passing)
+            head_family = "intent" if any(_specific(x.types) == "LetterOfIntent" for x in g) else "other"
+            if same and head.passing == c.passing and (head_family == family or not c.types):
+                g.append(c)
+                break
+        else:
+            groups.append([c])
+    return groups
+
+
+def _frequent_parties(sentences: list[Sentence], places: list[list[PlaceMention]]) -> list[PlaceMention]:
+    counts: dict[str, tuple[int, int, PlaceMention]] = {}
+    for s, found in zip(sentences, places, strict=True):
+        for m in found:
+            if m.role != "place":
+                continue
+            key = _party(m).key
+            n, first, kept = counts.get(key, (0, s.index, m))
+            counts[key] = (n + 1, first, kept)
+    ranked = sorted(counts.values(), key=lambda t: (-t[0], t[1]))
+    return [m for n, _, m in ranked if n >= 2]
+
+
+def _best(group: list[_Candidate]) -> _Candidate:
+    return max(group, key=lambda c: (c.score, -c.sentence.index))
+
+
+def _date_for(group: list[_Candidate], sentences: list[Sentence], reference: dt.date | None,
+              main: _Candidate) -> str | None:
+    def usable(s: Sentence) -> list[dates.DateMention]:
+        found = []
+        for d in dates.find_dates(s.text):
+            before = s.text[max(0, d.start - 45):d.start]
+            after = s.text[d.end:d.end + 25]
+            if _NOT_SIGNING_DATE.search(before):
+                continue
+            if d.month is None and d.relative is None and _type_regex().match(after.strip()):
+                continue  # "the 1994 sister city MoU": the date of the older agreement
+            found.append(d)
+        return found
+
+    ordered = [main.sentence] + [c.sentence for c in group if c is not main]
+    follow = [s for s in sentences[main.sentence.index + 1:main.sentence.index + 3] if _CEREMONY.search(s.text)]
+    for pool, want_complete in ((ordered[:1], True), (ordered[1:], True), (ordered, False), (follow, False)):
+        for s in pool:
+            for d in usable(s):
+                if want_complete and not (d.complete and d.month):
+                    continue
+                if d.relative in _SAME_DAY:
+                    return _same_day(sentences, s.index, reference)
+                value = dates.resolve(d, reference, future=dates.is_future(s.text))
+                if value:
+                    return value
+    return None
+
+
+def _same_day(sentences: list[Sentence], index: int, reference: dt.date | None) -> str | None:
+    for s in reversed(sentences[max(0, index - 2):index]):
+        for d in dates.find_dates(s.text):
+            if d.day and d.relative is None:
+                return dates.resolve(d, reference)
+    return reference.isoformat() if reference else None
+
+
+def _assemble(group: list[_Candidate], sentences: list[Sentence], places: list[list[PlaceMention]],
+              reference: dt.date | None) -> Agreement | None:
+    main = _best(group)
+    parties = _unique([m for c in group for m in c.parties if _party(m).key in _key(main)] or main.parties)
+    types = main.types or [t for c in group for t in c.types]
+    kind = _specific(types) or "CooperationAgreement"
+    if re.search(r"\b(re-?sign\w*|renew\w*|reaffirm\w*)\b", main.sentence.text, re.I) and not main.passing:
+        kind = "Renewal"
+    date = _date_for(group, sentences, reference, main)
+    passing = main.passing
+    if not passing and date and reference and int(date[:4]) < reference.year - 1 and not any(
+            c.signed and SIGN_VERB.search(c.sentence.text) and dates.find_dates(c.sentence.text) == [] for c in group):
+        passing = True
+    area_text = " ".join(c.sentence.text for c in group)
+    if not passing:
+        related = {c.sentence.index for c in group}
+        names = [p.resolution.label for p in parties]
+        for s in sentences:
+            if s.index in related or not area_cue(s.text):
+                continue
+            if _cue_regex("neg").search(s.text):
+                continue
+            if (_COREF.search(s.text) or _types(s.text) or any(n and n in s.text for n in names)) and \
+                    abs(s.index - main.sentence.index) <= 12:
+                area_text += " " + s.text
+    areas = find_areas(area_text) if not passing or area_cue(main.sentence.text) else []
+    confidence = 0.35 + (0.25 if main.signed else 0) + (0.1 if date else 0) + \
+        0.1 * sum(1 for p in parties if _party(p).qid) / max(len(parties), 1) + (0.1 if main.types else 0)
+    if passing:
+        confidence = min(confidence, 0.6)
+    return Agreement(parties=[_party(p) for p in parties], type=kind, date=date, areas=areas,
+                     evidence=main.sentence.text, passing=passing, confidence=round(min(confidence, 0.99), 2))
+
+
+def _base(label: str) -> str:
+    return strip_admin_words(label)[0].casefold()
+
+
+def _match_party(place: PlaceMention | None, ag: Agreement) -> str | None:
+    if place is None:
+        return None
+    p = _party(place)
+    for party in ag.parties:
+        if party.key == p.key or _base(party.label) == _base(p.label) or (p.qid and p.qid == party.qid):
+            return party.key
+    return None
+
+
+def _attach_officials(agreements: list[Agreement], officials: list[OfficialMention]) -> None:
+    mains = [a for a in agreements if not a.passing]
+    if not mains:
+        return
+    for off in officials:
+        target = next((a for a in mains if _match_party(off.place, a)), mains[0])
+        party = _match_party(off.place, target)
+        if off.national:
+            party = None
+        if not off.signed and not off.title:
+            continue
+        target.officials.append(Official(off.name, off.title, party, off.signed and not off.national))
+    for ag in mains:
+        signers = [o for o in ag.officials if o.signed]
+        if len(ag.parties) == 2 and signers:
+            known = {o.party for o in signers if o.party}
+            if len(known) == 1:
+                other = next(p.key for p in ag.parties if p.key not in known)
+                ag.officials = [Official(o.name, o.title, other, True) if o.signed and not o.party else o
+                                for o in ag.officials]
+
+
+def _link_renewals(agreements: list[Agreement]) -> None:
+    for i, ag in enumerate(agreements):
+        if ag.type != "Renewal":
+            continue
+        keys = {p.key for p in ag.parties}
+        for j, other in enumerate(agreements):
+            if j != i and other.passing and {p.key for p in other.parties} == keys:
+                ag.renews = j

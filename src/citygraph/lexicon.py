@@ -1,0 +1,52 @@
+"""The converter's non-area word lists, read from `ontology/lexicon.ttl` (SKOS labels, not Python lists)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
+
+from citygraph.resources import resource_dir
+
+__all__ = ["labels", "title_words", "national_titles", "all_titles", "organisation_words", "government_bodies"]
+
+_CGL = "https://w3id.org/citygraph/lexicon/"
+
+
+@cache
+def _graph() -> Graph:
+    return Graph().parse(resource_dir("ontology") / "lexicon.ttl", format="turtle")
+
+
+@cache
+def labels(concept: str) -> frozenset[str]:
+    """Lower-case alternative labels of a lexicon concept (`local-executive`, `organisation-word`...)."""
+    return frozenset(str(o).lower() for o in _graph().objects(URIRef(_CGL + concept), SKOS.altLabel))
+
+
+def all_titles() -> frozenset[str]:
+    """Every title an official may carry.
+
+    >>> "mayor" in all_titles() and "ambassador" in all_titles()
+    True
+    """
+    return labels("local-executive") | labels("legislator") | labels("national-official")
+
+
+def national_titles() -> frozenset[str]:
+    return labels("national-official")
+
+
+@cache
+def title_words() -> frozenset[str]:
+    """Single words of titles: a capitalised one ends a place or person name ("Seoul Mayor Park")."""
+    return frozenset(w for t in all_titles() for w in t.replace("-", " ").split() if w not in {"of", "the"})
+
+
+def organisation_words() -> frozenset[str]:
+    return labels("organisation-word")
+
+
+def government_bodies() -> frozenset[str]:
+    return labels("government-body")

@@ -1,0 +1,211 @@
+"""Officials named in a document: name, title, the place they act for, and whether they signed.
+
+Titles come from `ontology/lexicon.ttl`. A name is introduced next to a title ("Seoul Mayor Park
+Won-soon", "Vice Chairman of the municipal People's Committee Le Thanh Liem", "Laura Fernandez,
+municipal president of Puerto Morelos") or in a signature block; later surname-only mentions
+("Duong and Khamlieng signed") are resolved to those full names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from citygraph import lexicon
+from citygraph.gazetteer import Gazetteer
+from citygraph.places import PlaceMention, _runs, find_places
+from citygraph.sentences import Sentence
+
+__all__ = ["OfficialMention", "find_officials", "SIGN_VERB"]
+
+SIGN_VERB = re.compile(
+    r"\b(signed|sign|signs|re-?signed|re-sign|inked|ink|concluded|affixing their signatures|"
+    r"appended our signatures|put their signatures|initialled)\b(?!\s+(?:ceremony|of\b))", re.I)
+_NOT_SIGNER = re.compile(r"\b(witness(?:ed)?(?: by)?|in the presence of|attended by|presence of|"
+                         r"accompanied by|welcomed by|met with)\b[^.;]*$", re.I)
+_NAME_TOKEN = re.compile(r"^[A-Z\u00c0-\u024f][\w'\-]*\.?$")
+_PARTICLES = {"de", "la", "del", "van", "von", "der", "bin", "binti", "al", "da", "di", "le", "du", "dos"}
+_SIG_LINE = re.compile(r"^\(?(?:signed\)?\s*)?(?P<name>[A-Z][\w'.\-]+(?:\s+[A-Z][\w'.\-]+){1,4})\s*,\s*"
+                       r"(?P<title>[A-Za-z][A-Za-z .\-]{2,40})$")
+_SIGNED_LINE = re.compile(r"^\(\s*signed\s*\)\s*(?P<name>[A-Z][\w'.\-]+(?:\s+[A-Z][\w'.\-]+){1,4})\.?$", re.I)
+
+
+@dataclass
+class OfficialMention:
+    name: str
+    title: str | None = None
+    place: PlaceMention | None = None  # the place the title or context ties them to
+    signed: bool = False
+    national: bool = False
+    sentences: list[int] = field(default_factory=list)
+
+
+@cache
+def _title_regex() -> re.Pattern[str]:
+    titles = sorted(lexicon.all_titles(), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in titles) + r")s?\b", re.I)
+
+
+def _looks_like_name(text: str, gaz: Gazetteer) -> bool:
+    words = text.split()
+    if not 2 <= len(words) <= 6:
+        return False
+    if any(w.lower().strip(".,") in lexicon.organisation_words() for w in words):
+        return False
+    caps = [w for w in words if w.lower() not in _PARTICLES]
+    if not all(_NAME_TOKEN.match(w) for w in caps):
+        return False
+    if gaz.is_place_name(text) or gaz.country_code(text):
+        return False
+    return not all(gaz.is_place_name(w) or gaz.country_code(w) for w in caps)
+
+
+def _split_leading_place(text: str, gaz: Gazetteer) -> tuple[str, str]:
+    """"Bac Giang Le Anh Duong" -> ("Bac Giang", "Le Anh Duong")."""
+    words = text.split()
+    for i in range(len(words) - 2, 0, -1):
+        head = " ".join(words[:i])
+        if gaz.is_place_name(head):
+            return head, " ".join(words[i:])
+    return "", text
+
+
+def _title_before(sentence: str, start: int) -> re.Match[str] | None:
+    window = sentence[max(0, start - 120):start]
+    last = None
+    for m in _title_regex().finditer(window):
+        last = m
+    if last is None:
+        return None
+    between = window[last.end():]
+    if re.search(r"[;:!?]|\b(said|and|met|with|signed|by)\b|,\s", between) and not re.fullmatch(
+            r"\s*(?:of|for|to|at)\b[^;:!?]*", between):
+        return None
+    if len(between.split()) > 12:
+        return None
+    return re.match(r"(?s).*", sentence[max(0, start - 120) + last.start():start].strip())
+
+
+def _title_after(sentence: str, end: int) -> str | None:
+    m = re.match(r"\s*,?\s*(?:the\s+)?((?:[\w'-]+\s+){0,3}?)(" + _title_regex().pattern + r")"
+                 r"((?:\s+(?:of|for)\s+(?:the\s+)?[\w'.-]+(?:\s+[\w'.-]+){0,6})?)", sentence[end:], re.I)
+    if not m or m.start(2) > 30:
+        return None
+    tail = m.group(3) or ""
+    tail = re.split(r"[,;.]|\s(?:and|said|signed|has|have|who|was|is)\s", tail)[0]
+    return (m.group(1) + m.group(2) + tail).strip()
+
+
+def _clean_title(title: str) -> str:
+    title = re.sub(r"^(?:the|a|an)\s+", "", title.strip(" ,"), flags=re.I)
+    return title[:1].upper() + title[1:] if title else title
+
+
+def _place_in(text: str, gaz: Gazetteer) -> PlaceMention | None:
+    places = [p for p in find_places(text, gaz) if p.role not in ("country",)]
+    return places[-1] if places else None
+
+
+def _place_before(sentence: str, start: int, places: list[PlaceMention]) -> PlaceMention | None:
+    for p in reversed(places):
+        gap = sentence[p.end:start]
+        if p.end <= start and re.fullmatch(r"\s*(?:'s)?\s*", gap):
+            return p
+    return None
+
+
+def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> list[OfficialMention]:
+    """Officials across a document, merged by name, with signing decided per mention."""
+    gaz = gaz or Gazetteer.default()
+    found: dict[str, OfficialMention] = {}
+    national = lexicon.national_titles()
+
+    def record(name: str, title: str | None, place: PlaceMention | None, sent: Sentence, signed: bool) -> None:
+        name = name.strip(" .,")
+        key = name.lower()
+        off = found.get(key)
+        if off is None:
+            off = found[key] = OfficialMention(name)
+        if title and not off.title:
+            off.title = _clean_title(title)
+            off.national = any(t in title.lower() for t in national) and not re.search(
+                r"\b(mayor|governor)\b", title, re.I)
+        if place is not None and off.place is None:
+            off.place = place
+        off.signed = off.signed or (signed and not off.national)
+        off.sentences.append(sent.index)
+
+    for sent in sentences:
+        text = sent.text
+        line = _SIG_LINE.match(text) or _SIGNED_LINE.match(text)
+        if line:
+            title = line.groupdict().get("title")
+            if _looks_like_name(line["name"], gaz):
+                record(line["name"], title, None, sent, True)
+                continue
+        places = [p for p in find_places(text, gaz) if p.role != "country"]
+        verb = SIGN_VERB.search(text)
+        spans: list[tuple[int, int, str]] = []
+        for start, end, _toks in _runs(text):
+            chunk = text[start:end]
+            head, rest = _split_leading_place(chunk, gaz)
+            if head:
+                start += len(chunk) - len(rest)
+                chunk = rest
+            if _looks_like_name(chunk, gaz):
+                spans.append((start, end, chunk))
+        for start, end, name in spans:
+            before = _title_before(text, start)
+            after = _title_after(text, end) if before is None else None
+            title = before.group(0) if before else after
+            place = None
+            if before is not None:
+                place = _place_in(before.group(0), gaz) or _place_before(text, start - len(before.group(0)) - 1,
+                                                                          places)
+                if place is None:
+                    place = _place_before(text, max(0, start - len(before.group(0))).__index__() - 1, places)
+            elif after:
+                place = _place_in(after, gaz)
+            m_from = re.match(r"\s*(?:from|of)\s+(?:the\s+)?", text[end:])
+            if place is None and m_from:
+                place = next((p for p in places if p.start == end + m_from.end()), None)
+            behalf = re.search(r"\bon behalf of\s+(?:the\s+)?", text[end:end + 80])
+            if behalf:
+                place = next((p for p in places if p.start == end + behalf.end()), place)
+            if title is None and name.lower() not in found and not (verb and _subject_or_agent(text, start, verb)):
+                continue
+            signed = bool(verb) and _subject_or_agent(text, start, verb)
+            record(name, title, place, sent, signed)
+        _surname_mentions(text, sent, found, verb, record)
+    return list(found.values())
+
+
+def _subject_or_agent(text: str, start: int, verb: re.Match[str]) -> bool:
+    """Whether the name at `start` signs: before the verb, or after "signed by"/"with"."""
+    if _NOT_SIGNER.search(text[:start]):
+        return False
+    if start < verb.start():
+        clause = text[start:verb.start()]
+        return not re.search(r"[;]|\b(said|says|witnessed|spoke|attended|which|who)\b", clause)
+    after = text[verb.end():start]
+    return bool(re.search(r"\b(by|with)\b", after)) and not re.search(r"[;.]", after)
+
+
+def _surname_mentions(text: str, sent: Sentence, found: dict[str, OfficialMention],
+                      verb: re.Match[str] | None, record) -> None:
+    """Single-word references to known officials ("Duong and Khamlieng signed")."""
+    if not found:
+        return
+    by_token: dict[str, str] = {}
+    for off in found.values():
+        for tok in off.name.replace(",", " ").split():
+            if tok.lower() not in _PARTICLES and len(tok) > 2:
+                by_token.setdefault(tok, off.name)
+    for m in re.finditer(r"\b[A-Z][\w'\-]+\b", text):
+        full = by_token.get(m.group())
+        if full is None or full in text[max(0, m.start() - len(full)):m.end() + len(full)]:
+            continue
+        signed = bool(verb) and _subject_or_agent(text, m.start(), verb)
+        if signed or sent.index not in found[full.lower()].sentences:
+            record(full, None, None, sent, signed)

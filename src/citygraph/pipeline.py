@@ -1,0 +1,140 @@
+"""The library's entry points: convert documents, validate them, build the store.
+
+The CLI only parses arguments and calls these; so does anything else that embeds citygraph. A bad
+document never spoils a batch: it becomes a `Rejected` with a one-line reason, and the rest go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from citygraph.extract import extract
+from citygraph.mint import graph_iri, new_graph, to_graph
+from citygraph.model import Extraction
+from citygraph.namespaces import CG
+from citygraph.resources import resource_dir
+from citygraph.store import ONTOLOGY_GRAPH, LocalStore
+from citygraph.text import DocumentError, read_document
+from citygraph.validate import Report, validate
+from citygraph.vocab import ontology_graph
+
+__all__ = ["DOCUMENT_SUFFIXES", "Converted", "Rejected", "BuildSummary", "discover", "source_for",
+           "convert_file", "convert_files", "build", "bundled_documents", "merged"]
+
+DOCUMENT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".md")
+
+
+@dataclass
+class Converted:
+    source: str
+    extraction: Extraction
+    graph: Graph
+    report: Report
+
+    @property
+    def valid(self) -> bool:
+        return self.report.conforms
+
+
+@dataclass(frozen=True)
+class Rejected:
+    source: str
+    reason: str
+
+
+@dataclass
+class BuildSummary:
+    documents: int = 0
+    agreements: int = 0
+    parties: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    triples: int = 0
+
+
+def bundled_documents() -> list[Path]:
+    return discover([resource_dir("data") / "documents"])[0]
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Rejected]]:
+    """Expand folders to their documents; a folder with none, or a missing path, is a rejection."""
+    found: list[Path] = []
+    rejected: list[Rejected] = []
+    for path in paths:
+        if path.is_dir():
+            docs = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+                          and not p.name.startswith(".") and p.name.upper() not in {"README.MD", "SOURCES.MD"})
+            if not docs:
+                rejected.append(Rejected(path.as_posix(), "no documents in directory (.txt, .html)"))
+            found.extend(docs)
+        elif path.exists():
+            found.append(path)
+        else:
+            rejected.append(Rejected(path.as_posix(), "no such file or directory"))
+    return found, rejected
+
+
+def source_for(path: Path) -> str:
+    """How a document is cited in `dcterms:source`: relative to the project for bundled data, so the
+    published graph does not depend on where the checkout lives."""
+    root = resource_dir("data").parent.resolve()
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def convert_file(path: Path, *, source: str | None = None, published: str | None = None) -> Converted:
+    """Read, extract, mint and validate one document; raise DocumentError when it cannot be read."""
+    doc = read_document(path, source=source or source_for(path), published=published)
+    extraction = extract(doc)
+    graph = to_graph(extraction)
+    return Converted(doc.source, extraction, graph, validate(graph))
+
+
+def convert_files(paths: Iterable[Path], *, progress: Callable[[Path], None] | None = None
+                  ) -> tuple[list[Converted], list[Rejected]]:
+    converted: list[Converted] = []
+    rejected: list[Rejected] = []
+    for path in paths:
+        try:
+            item = convert_file(path)
+        except DocumentError as exc:
+            rejected.append(Rejected(path.as_posix(), str(exc)))
+        else:
+            if item.valid:
+                converted.append(item)
+            else:
+                reasons = "; ".join(sorted({f.message for f in item.report.results if f.severity == "Violation"}))
+                rejected.append(Rejected(item.source, f"invalid RDF: {reasons}"))
+        if progress:
+            progress(path)
+    return converted, rejected
+
+
+def merged(graphs: Iterable[Graph]) -> Graph:
+    out = new_graph()
+    for g in graphs:
+        for triple in g:
+            out.add(triple)
+    return out
+
+
+def build(paths: Iterable[Path], store: LocalStore, *, progress: Callable[[Path], None] | None = None
+          ) -> BuildSummary:
+    """Convert, validate and load documents in one atomic store write."""
+    files, rejected = discover(paths)
+    converted, bad = convert_files(files, progress=progress)
+    rejected.extend(bad)
+    graphs = {str(graph_iri(c.source)): c.graph for c in converted}
+    graphs[ONTOLOGY_GRAPH] = ontology_graph()
+    if converted:
+        store.replace_graphs(graphs)
+    summary = BuildSummary(documents=len(converted), rejected=rejected)
+    summary.agreements = sum(len(c.extraction.agreements) for c in converted)
+    summary.parties = len({p for c in converted for p in c.graph.objects(None, CG.party)})
+    summary.triples = sum(len(c.graph) for c in converted)
+    return summary

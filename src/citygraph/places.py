@@ -1,0 +1,282 @@
+"""Place mentions in a sentence, each with the role its context gives it.
+
+A capitalised run of words is cut at titles ("Seoul Mayor Park"), stripped of government-body words
+("the Seoul Metropolitan Government" is Seoul acting), dropped when it names an organisation
+("Cebu International Convention Center"), then matched against the place index, longest first.
+Unknown names still count as places when the text says so ("Puerto Morelos (Mexico)", "Xaysomboun
+province", "the Polish city of Plock"). Context marks containers ("Komaki City in Aichi
+Prefecture"), venues ("in Vientiane on August 9") and countries, which are never parties.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+from citygraph import lexicon
+from citygraph.gazetteer import Gazetteer
+from citygraph.link import Resolution, resolve, strip_admin_words
+
+__all__ = ["PlaceMention", "find_places", "strip_dateline", "KIND_WORDS"]
+
+_WORD = re.compile(r"[^\W\d_](?:[\w'\-]*[^\W_])?\.?|\d+|[^\w\s]")
+_CONNECTORS = {"of", "de", "del", "da", "do", "dos", "das", "la", "le", "les", "el", "upon", "am", "an", "der",
+               "den", "sur", "en", "y", "al", "di", "du"}
+# Function words that start sentences capitalised; they never begin a place name.
+_STOP = {"the", "a", "an", "both", "on", "in", "at", "under", "as", "by", "for", "with", "from", "to", "and",
+         "but", "this", "that", "these", "those", "it", "its", "their", "his", "her", "also", "however",
+         "earlier", "later", "meanwhile", "speaking", "according", "after", "before", "during", "since",
+         "through", "today", "yesterday", "mr", "mrs", "ms", "dr", "other", "several", "each", "all", "our",
+         "we", "i", "he", "she", "they", "image", "photo", "read", "related", "share", "said", "says",
+         "if", "while", "when", "where", "there", "here", "such", "then", "thus", "accordingly", "besides",
+         "signed", "under", "via", "among", "between", "over", "about", "more", "most", "latest", "new",
+         "memorandum", "agreement", "mou", "moa", "treaty", "charter", "sister", "twin", "friendship",
+         "cooperation", "co-operation", "city", "cities", "province", "provinces", "state", "states", "region",
+         "regions", "county", "prefecture", "prefectures", "municipal", "provincial", "people's", "committee",
+         "council", "government", "metropolitan", "capital", "north", "south", "east", "west", "northern",
+         "southern", "eastern", "western", "central", "january", "february", "march", "april", "may", "june",
+         "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday",
+         "thursday", "friday", "saturday", "sunday", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+         "sept", "oct", "nov", "dec", "covid-19", "un", "eu", "asean", "vgp", "mr.", "dr.", "st"}
+KIND_WORDS = {
+    "city": "city", "cities": "city", "town": "city", "towns": "city", "municipality": "city",
+    "municipal": "city", "metropolitan": "city", "borough": "city", "capital": "city",
+    "province": "region", "provinces": "region", "provincial": "region", "prefecture": "region",
+    "prefectures": "region", "prefectural": "region", "region": "region", "regions": "region",
+    "regional": "region", "state": "region", "states": "region", "county": "region", "counties": "region",
+    "oblast": "region", "territory": "region", "governorate": "region", "district": "region", "-do": "region",
+}
+_PREFIX_KIND = re.compile(
+    r"(?:\b(?:the\s+)?(?:[A-Z][\w-]+\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west|"
+    r"coastal|capital|border|northeastern|northwestern|southeastern|southwestern)\s+)*"
+    r"(?P<kind>city|town|towns|province|prefecture|region|state|county|municipality|oblast|district|capital)"
+    r"\s+of\s+(?:the\s+)?)$", re.I)
+_PAREN_COUNTRY = re.compile(r"^\s*\((?P<c>[^()]{2,40})\)")
+_COMMA_COUNTRY = re.compile(r"^\s*,\s*(?:the\s+)?(?P<c>[A-Z][\w.' -]{1,40}?)(?=\s*(?:[,.;:)]|\s+and\b|\s+-|$))")
+_OF_IN_COUNTRY = re.compile(r"^\s*(?:,\s*)?(?:in|of)\s+(?:the\s+)?(?P<c>[A-Z][\w.' -]{1,45}?)"
+                            r"(?=\s*(?:[,.;:)]|\s+(?:and|have|has|signed|on|to|yesterday|in|are|were|will)\b|$))")
+_DEMONYM_BEFORE = re.compile(r"(?:\b(?P<c>[A-Z][\w-]+(?:\s[A-Z][\w-]+)?)(?:'s|')\s+|"
+                             r"\bthe\s+(?P<d>[A-Z][\w-]+)\s+(?:[\w-]+\s+){0,3}$)$")
+_VENUE_BEFORE = re.compile(r"\b(?:in|at|held in|visit to|visited|venue|arrived in|hosted in|trip to)\s+"
+                           r"(?:the\s+)?$", re.I)
+_CONTAINER_BEFORE = re.compile(r"\b(?:in|of)\s+(?:the\s+)?$", re.I)
+_DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][\w.' ]{2,30})?)\s*[,(–—-]")
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    resolution: Resolution
+    known: bool
+    country: str
+    role: str = "place"  # "place" | "container" | "venue" | "dateline" | "country"
+    kind_hint: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.resolution.label
+
+
+@cache
+def _org_words() -> frozenset[str]:
+    return frozenset(w for w in lexicon.organisation_words() if " " not in w)
+
+
+@cache
+def _body_phrases() -> tuple[str, ...]:
+    return tuple(sorted(lexicon.government_bodies(), key=len, reverse=True))
+
+
+def strip_dateline(sentence: str) -> tuple[str, str | None]:
+    """Split "SEOUL, Nov. 5, 2015 - ..." into the sentence and its dateline place.
+
+    >>> strip_dateline("CEBU, Philippines - Both Mandaue City and Mosul City signed.")[1]
+    'CEBU, Philippines'
+    """
+    m = _DATELINE.match(sentence)
+    if not m:
+        return sentence, None
+    head = m["place"].split(",")[0].strip()
+    if len(head) < 3 or not head.replace(" ", "").replace(".", "").replace("'", "").replace("-", "").isupper():
+        return sentence, None
+    return sentence, m["place"].strip()
+
+
+def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
+    """Maximal runs of capitalised tokens (with inner connectors), cut at titles and function words."""
+    tokens = list(_WORD.finditer(sentence))
+    titles = lexicon.title_words()
+    runs: list[tuple[int, int, list[re.Match[str]]]] = []
+    current: list[re.Match[str]] = []
+
+    def close() -> None:
+        while current and current[-1].group().lower() in _CONNECTORS:
+            current.pop()
+        if current:
+            runs.append((current[0].start(), current[-1].end(), list(current)))
+        current.clear()
+
+    for i, tok in enumerate(tokens):
+        word = tok.group()
+        low = word.lower().rstrip(".")
+        is_cap = word[:1].isupper()
+        gap = sentence[tokens[i - 1].end():tok.start()] if i else ""
+        if current and gap.strip():
+            close()
+        if is_cap and low not in titles and not (not current and low in _STOP):
+            current.append(tok)
+        elif current and low in _CONNECTORS and i + 1 < len(tokens) and tokens[i + 1].group()[:1].isupper():
+            current.append(tok)
+        else:
+            close()
+    close()
+    return runs
+
+
+def _strip_body(text: str) -> tuple[str, str | None, bool]:
+    """Remove a government-body phrase around a place name; say which kind it implies."""
+    low = text.lower()
+    for phrase in _body_phrases():
+        if low.endswith(" " + phrase):
+            kind = next((KIND_WORDS[w] for w in phrase.split() if w in KIND_WORDS), None)
+            return text[: -len(phrase) - 1].strip(), kind, True
+        if low.startswith(phrase + " of "):
+            kind = next((KIND_WORDS[w] for w in phrase.split() if w in KIND_WORDS), None)
+            rest = text[len(phrase) + 4:].strip()
+            rest = rest[4:] if rest.lower().startswith("the ") else rest
+            return rest, kind, True
+    return text, None, False
+
+
+def _is_organisation(text: str) -> bool:
+    words = {w.lower().strip(".,'") for w in text.split()}
+    return bool(words & _org_words())
+
+
+def _country_after(sentence: str, end: int, gaz: Gazetteer) -> str | None:
+    tail = sentence[end:end + 60]
+    for pattern in (_PAREN_COUNTRY, _OF_IN_COUNTRY, _COMMA_COUNTRY):
+        m = pattern.match(tail)
+        if m:
+            code = gaz.country_code(m["c"].strip())
+            if code:
+                return code
+    return None
+
+
+def _country_before(sentence: str, start: int, gaz: Gazetteer) -> str | None:
+    head = sentence[max(0, start - 60):start]
+    m = _DEMONYM_BEFORE.search(head)
+    if m:
+        return gaz.country_code(m["c"] or m["d"])
+    return None
+
+
+def _kind_after(sentence: str, end: int) -> tuple[str | None, int]:
+    m = re.match(r"(\s*-do\b|\s+(?:provinces?|prefectures?|regions?|states?|county|counties|oblast|city|"
+                 r"municipality|district|territory)\b)", sentence[end:])
+    if m:
+        word = m.group(1).strip().lower()
+        return KIND_WORDS.get(word, "region"), end + m.end()
+    return None, end
+
+
+def _mention(sentence: str, start: int, end: int, gaz: Gazetteer, kind_hint: str | None,
+             forced: bool) -> PlaceMention | None:
+    text = sentence[start:end]
+    country = _country_after(sentence, end, gaz) or _country_before(sentence, start, gaz)
+    if gaz.country_code(text) and not forced:
+        return PlaceMention(start, end, text, resolve(text), False, gaz.country_code(text) or "", "country")
+    res = resolve(text, country=country, kind=kind_hint)
+    base, _ = strip_admin_words(text)
+    known = gaz.is_place_name(base) or gaz.is_place_name(text)
+    if not known and not forced and country is None:
+        return None
+    if res.kind == "" and not forced and not known:
+        return None
+    return PlaceMention(start, end, text, res, known, country or res.country, "place", kind_hint)
+
+
+def _known_subspans(sentence: str, toks: list[re.Match[str]], gaz: Gazetteer) -> list[tuple[int, int]]:
+    """Greedy longest matches of index names inside a run that is not itself a name."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    limit = min(gaz.max_tokens(), 6)
+    while i < len(toks):
+        for j in range(min(len(toks), i + limit), i, -1):
+            if toks[j - 1].group().lower() in _CONNECTORS:
+                continue
+            text = sentence[toks[i].start():toks[j - 1].end()]
+            if gaz.is_place_name(text) or gaz.is_place_name(strip_admin_words(text)[0]):
+                out.append((toks[i].start(), toks[j - 1].end()))
+                i = j
+                break
+        else:
+            i += 1
+    return out
+
+
+def find_places(sentence: str, gaz: Gazetteer | None = None, *, persons: list[tuple[int, int]] = ()
+                ) -> list[PlaceMention]:
+    """Every place mention in a sentence, in order, with its role.
+
+    `persons` are character spans already read as people's names: a name is not a place.
+    """
+    gaz = gaz or Gazetteer.default()
+    _, dateline = strip_dateline(sentence)
+    mentions: list[PlaceMention] = []
+    for start, end, toks in _runs(sentence):
+        if any(ps < end and start < pe for ps, pe in persons):
+            continue
+        text = sentence[start:end]
+        prefix = _PREFIX_KIND.search(sentence[max(0, start - 70):start])
+        kind_hint = KIND_WORDS.get(prefix["kind"].lower()) if prefix else None
+        after_kind, new_end = _kind_after(sentence, end)
+        if after_kind:
+            kind_hint, end = after_kind, new_end
+            text = sentence[start:end]
+        stripped, body_kind, is_body = _strip_body(text)
+        kind_hint = kind_hint or body_kind
+        if is_body:
+            offset = text.find(stripped) if stripped else 0
+            start, end, text = start + max(offset, 0), start + max(offset, 0) + len(stripped), stripped
+            if not text:
+                continue
+        elif _is_organisation(text):
+            continue
+        forced = bool(prefix) or bool(after_kind) or is_body
+        base, admin_kind = strip_admin_words(text)
+        forced = forced or admin_kind is not None
+        whole = _mention(sentence, start, end, gaz, kind_hint, forced)
+        if whole is not None and (whole.known or forced or whole.role == "country"):
+            mentions.append(whole)
+            continue
+        for s, e in _known_subspans(sentence, [t for t in toks if t.start() >= start and t.end() <= end], gaz):
+            m = _mention(sentence, s, e, gaz, None, False)
+            if m is not None:
+                mentions.append(m)
+        if whole is not None and not any(m.start >= start and m.end <= end for m in mentions):
+            mentions.append(whole)
+    return [_with_role(sentence, m, mentions, dateline) for m in mentions]
+
+
+def _with_role(sentence: str, m: PlaceMention, all_mentions: list[PlaceMention], dateline: str | None
+               ) -> PlaceMention:
+    if m.role == "country":
+        return m
+    if dateline and m.start < len(dateline) + 2:
+        return replace(m, role="dateline")
+    before = sentence[max(0, m.start - 25):m.start]
+    prev = [o for o in all_mentions if o.end <= m.start and o.role != "country"]
+    if prev and _CONTAINER_BEFORE.search(before) and sentence[prev[-1].end:m.start].strip().lower() in (
+            "in", "in the", "of", "of the", ",") and m.resolution.kind == "region":
+        return replace(m, role="container")
+    if prev and sentence[prev[-1].end:m.start].strip() == "," and m.resolution.kind == "region" \
+            and prev[-1].resolution.kind == "city":
+        return replace(m, role="container")
+    if _VENUE_BEFORE.search(before):
+        return replace(m, role="venue")
+    return m
