@@ -77,7 +77,7 @@ _FOLD = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "�
                        "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th",
                        "Þ": "Th", "ħ": "h", "ŧ": "t"})
 _KEY_ABBREV = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
-_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_ACRONYM = re.compile(r"\b[A-Za-z](?:\.[A-Za-z])+\b\.?")
 _APOS = re.compile(r"['’‘`ʻʼ´]")
 _NONWORD = re.compile(r"[\W_]+")
 
@@ -116,6 +116,7 @@ class Row:
     level: int = 0
     aliases: list[str] = field(default_factory=list)
     other_names: list[str] = field(default_factory=list)
+    source: str = ""
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -217,7 +218,8 @@ def build_countries(shared: Path, curated: Path) -> tuple[list[list[str]], dict[
             aliases.append(native)
         cur = extra.get(iso2, [iso2, "", ""])
         aliases += [a for a in (cur[1] if len(cur) > 1 else "").split("|") if a]
-        demonyms = [d for d in (cur[2] if len(cur) > 2 else "").split("|") if d] or derive_demonyms(name)
+        given = cur[2] if len(cur) > 2 else ""
+        demonyms = [] if given == "-" else [d for d in given.split("|") if d] or derive_demonyms(name)
         rows.append([iso2, rec["wikiDataId"].strip(), name, native,
                      "|".join(unique_by_key(aliases, exclude=[name])),
                      "|".join(unique_by_key(demonyms, exclude=[name] + aliases, keep_case=True))])
@@ -273,19 +275,19 @@ def build_cities(shared: Path, iso3_to_2: dict[str, str], country_keys: set[str]
         if rec["ls_name"] and not re.search(r"\d|\(", rec["ls_name"]):
             weak.append(rec["ls_name"])
         weak += [rec[f"name_{lang}"] for lang in ("de", "es", "fr", "pt") if is_latin(rec[f"name_{lang}"])]
-        admin1 = clean(rec["adm1name"])
+        admin1 = re.sub(r"\s*\[.*?\]", "", clean(rec["adm1name"]))
         cities[qid or f"NE:{n}"] = Row(
             qid=qid, name=name, kind="city", country=ne_country(rec, iso3_to_2),
             lat=coord(rec["latitude"]), lon=coord(rec["longitude"]), population=pop,
             admin1="" if "?" in admin1 else admin1,
-            aliases=[clean(a) for a in strong], other_names=[clean(a) for a in weak])
+            aliases=[clean(a) for a in strong], other_names=[clean(a) for a in weak], source="ne")
     for qid, rec in twins.items():
         if qid in cities:
             continue
         cc = clean(rec["countrycd"])
         cities[qid] = Row(qid=qid, name=clean(rec["name"]), kind="city",
                           country=fixes.get(qid) or TWIN_CC_FIX.get(cc, cc),
-                          lat=coord(rec["lat"]), lon=coord(rec["lng"]))
+                          lat=coord(rec["lat"]), lon=coord(rec["lng"]), source="twin")
     # An alias that is another city's own name (Goma's "Gisenyi") or a country's name ("Panama" for
     # Panama City) would mislead the linker: drop it.
     own = Counter(key(r.name) for r in cities.values())
@@ -308,8 +310,8 @@ def add_city_suffix_aliases(cities: dict[str, Row], taken: set[str]) -> None:
     for row in cities.values():
         if row.country not in CITY_SUFFIX_COUNTRIES:
             continue
-        for name in [row.name, *row.aliases]:
-            if name.lower().endswith(" city"):
+        for name in {row.name, *(a for a in row.aliases if key(a).endswith(" city"))}:
+            if key(name).endswith(" city"):
                 bare = name[:-5].strip()
                 if key(bare) not in taken:
                     row.aliases.append(bare)
@@ -380,7 +382,8 @@ def build_regions(shared: Path, cities: dict[str, Row], twins: dict[str, dict[st
             continue  # dr5hn gives one QID to two rows (Chiayi city and county): neither can be trusted
         name, subtype = clean(rec["name"]), clean(rec["type"])
         native = clean(rec["native"])
-        in_cities = qid in cities
+        # Natural Earth knows cities; a twinning node that dr5hn calls a province is that province.
+        in_cities = qid in cities and (cities[qid].source == "ne" or subtype in CITY_SUBTYPES)
         kind = "city" if in_cities or subtype in CITY_SUBTYPES else "region"
         aliases = region_name_variants(name)
         if native and is_latin(native) and native != name:
@@ -404,7 +407,7 @@ def add_subtype_aliases(regions: dict[str, Row]) -> None:
             continue
         bases = [row.name, *row.aliases]
         for base in bases:
-            if _NAME_ADMIN_SUFFIX.search(base) or "(" in base or "," in base:
+            if _NAME_ADMIN_SUFFIX.search(base) or re.search(r"[(),]|-(do|ken|to|fu)$", base):
                 continue
             row.aliases += [f"{base} {suffix}" for suffix in suffixes]
 
@@ -459,11 +462,14 @@ Built by `scripts/build_places.py` from the files in `../shared/gazetteer/` and 
 
 | file | derived from | licence |
 | --- | --- | --- |
-| `cities.tsv` | Natural Earth 1:10m populated places v4.0.0; Wikidata P190 twinning network (bothness/twin-cities snapshot); curated `extra_aliases.tsv` | CC0 1.0 / public domain |
-| `twinnings.tsv` | Wikidata P190 ("twinned administrative body") via bothness/twin-cities | CC0 1.0 (Wikidata) |
-| `regions.tsv` | dr5hn/countries-states-cities-database `states.csv` (plus Natural Earth admin-1 names, twinning labels and curated aliases) | ODbL 1.0 |
-| `countries.tsv` | dr5hn/countries-states-cities-database `countries.csv` (plus curated `country_aliases.tsv`) | ODbL 1.0 |
-| `extra_aliases.tsv`, `country_aliases.tsv`, `country_fixes.tsv` | curated facts (names, QIDs, ISO codes) written for citygraph | CC0 1.0 |
+| `cities.tsv` | Natural Earth populated places v4.0.0; Wikidata P190 network; curated aliases | CC0 1.0 |
+| `twinnings.tsv` | Wikidata P190 ("twinned administrative body") via bothness/twin-cities | CC0 1.0 |
+| `regions.tsv` | dr5hn `states.csv` (+ Natural Earth admin-1 names, twinning labels, aliases) | ODbL 1.0 |
+| `countries.tsv` | dr5hn `countries.csv` (+ curated `country_aliases.tsv`) | ODbL 1.0 |
+| `extra_aliases.tsv`, `country_aliases.tsv`, `country_fixes.tsv` | curated facts (build inputs) | CC0 1.0 |
+
+dr5hn is https://github.com/dr5hn/countries-states-cities-database; the twinning network snapshot is
+https://github.com/bothness/twin-cities; Natural Earth is https://www.naturalearthdata.com.
 
 ## ODbL attribution (regions.tsv, countries.tsv)
 
@@ -484,7 +490,8 @@ kept in their own files so that the CC0 files stay free of ODbL content.
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared",
                         help="folder holding gazetteer/ and twinnings/ (default: ../shared)")
     parser.add_argument("--out", type=Path, default=REPO / "data/places", help="output folder")
@@ -494,14 +501,14 @@ def main(argv: list[str] | None = None) -> int:
     shared, out, curated = args.shared, args.out, args.curated
     out.mkdir(parents=True, exist_ok=True)
 
-    countries, iso3_to_2, country_qids = build_countries(shared, curated)
+    countries, iso3_to_2, _ = build_countries(shared, curated)
     country_keys = {key(n) for row in countries for n in [row[2], *row[4].split("|")] if n}
     fixes = {row[0]: row[1] for row in read_curated(curated / "country_fixes.tsv")}
     cities, twins = build_cities(shared, iso3_to_2, country_keys, fixes)
     regions = build_regions(shared, cities, twins, iso3_to_2, country_keys)
     # A twinning node that dr5hn knows as a (non-city) region is that region, not a city.
     for qid, row in regions.items():
-        if row.kind == "region" and qid in cities and cities[qid].population == 0 and qid in twins:
+        if row.kind == "region" and qid in cities:
             del cities[qid]
     taken = {key(r.name) for r in regions.values()} | {key(r.name) for r in cities.values()} | country_keys
     add_city_suffix_aliases(cities, taken)
@@ -526,7 +533,6 @@ def main(argv: list[str] | None = None) -> int:
     write_tsv(out / "twinnings.tsv", ["qid_a", "qid_b"], twin_lines(shared))
     (out / "LICENSES.md").write_text(LICENSES, encoding="utf-8")
     print(f"cities {len(cities)}, regions {len(regions)}, countries {len(countries)} -> {out}")
-    del country_qids
     return 0
 
 

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SH, SKOS
 
 from citygraph.namespaces import CG, CGA, CGID, WD
@@ -113,7 +113,10 @@ def test_untyped_party_is_still_checked() -> None:
     data = example()
     data.remove((VIENTIANE, None, None))
     found = violations(validate(data))
-    assert {(f.focus, f.path) for f in found} == {(str(VIENTIANE), str(RDFS.label)), (str(VIENTIANE), str(CG.country))}
+    assert {(f.focus, f.path) for f in found} == {
+        (str(VIENTIANE), str(RDFS.label)),
+        (str(VIENTIANE), str(CG.country)),
+    }
 
 
 def test_party_without_country() -> None:
@@ -157,7 +160,11 @@ def test_party_with_two_labels_is_a_warning() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [Literal("5 November 2015"), Literal("2015-11-05"), Literal("2015-11-05T10:00:00", datatype=XSD.dateTime)],
+    [
+        Literal("5 November 2015"),
+        Literal("2015-11-05"),
+        Literal("2015-11-05T10:00:00", datatype=XSD.dateTime),
+    ],
     ids=["free-text", "untyped-iso", "datetime"],
 )
 def test_signed_on_wrong_datatype(value: Literal) -> None:
@@ -241,6 +248,7 @@ def test_official_representing_two_parties() -> None:
     data.add((PARK, CG.represents, VIENTIANE))
     finding = only_violation(data)
     assert (finding.focus, finding.path) == (str(PARK), str(CG.represents))
+    assert finding.message.startswith("An official may represent at most one party")
 
 
 def test_agreement_without_source_document() -> None:
@@ -358,7 +366,21 @@ def test_report_to_json() -> None:
         "focus": str(AGREEMENT),
         "focus_label": None,
         "path": str(CG.evidence),
-        "message": "An agreement must have at least one cg:evidence: the sentence of the source that states it.",
+        "message": "An agreement must have at least one cg:evidence: "
+        "the sentence of the source that states it.",
         "severity": "Violation",
         "value": None,
     }
+
+
+@pytest.mark.filterwarnings(
+    "ignore:Dataset.default_context is deprecated:DeprecationWarning"
+)  # rdflib inside pyshacl
+def test_dataset_with_named_graph() -> None:
+    dataset = Dataset()
+    graph = dataset.graph(CGID["graph/0000000000000000"])
+    graph.parse(EXAMPLE, format="turtle")
+    assert validate(dataset).conforms
+    graph.remove((SEOUL, CG.country, None))
+    finding = only_violation(dataset)
+    assert (finding.focus, finding.focus_label) == (str(SEOUL), "Seoul")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from citygraph import dates, vocab
@@ -18,7 +18,7 @@ from citygraph.gazetteer import Gazetteer
 from citygraph.link import strip_admin_words
 from citygraph.model import Agreement, Document, Extraction, Official, Party
 from citygraph.officials import SIGN_VERB, OfficialMention, find_officials
-from citygraph.places import PlaceMention, find_places
+from citygraph.places import KIND_WORDS, PlaceMention, find_places
 from citygraph.sentences import Sentence, split_sentences
 
 __all__ = ["extract", "TYPE_PRIORITY"]
@@ -26,7 +26,7 @@ __all__ = ["extract", "TYPE_PRIORITY"]
 # When one sentence names several instruments, the most specific wins.
 TYPE_PRIORITY = ["Renewal", "LetterOfIntent", "SisterCityAgreement", "MemorandumOfUnderstanding",
                  "FriendshipAgreement", "CooperationAgreement"]
-_COREF = re.compile(r"\b(the two (?:cities|sides|parties|localities|regions|provinces|towns|capitals|"
+_COREF = re.compile(r"\b((?:the two|their) (?:cities|sides|parties|localities|regions|provinces|towns|capitals|"
                     r"municipalities|councils)|both (?:cities|sides|parties|regions|provinces|towns)|the parties|"
                     r"both)\b", re.I)
 _RELATION = re.compile(r"\b(since|already|existing|have been|has been|is a|are|were|is also|twinned with|"
@@ -78,8 +78,10 @@ class _Candidate:
 def _party(m: PlaceMention) -> Party:
     r = m.resolution
     place = r.place
+    common = {c.country for c, _ in r.candidates if c.country}
+    fallback = common.pop() if len(common) == 1 else ""
     return Party(label=r.label, kind=r.kind or (place.kind if place else "city") or "city",
-                 country=(place.country if place and place.country else r.country or m.country),
+                 country=(place.country if place and place.country else r.country or m.country or fallback),
                  qid=place.qid if place else None, score=r.score, mention=m.text)
 
 
@@ -124,16 +126,62 @@ def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:
     reference = _reference_date(doc, lines)
     officials = find_officials(sentences, gaz)
     places = [find_places(s.text, gaz, persons=_person_spans(s.text, officials)) for s in sentences]
+    places = _prefer_longer_names(sentences, places)
+    places = [_infer_countries(found) for found in places]
     candidates = _candidates(sentences, places)
     groups = _group(candidates, sentences, places)
+    main_keys = [_key(g[0]) for g in groups if not g[0].passing]
+    groups = [g for g in groups if not (g[0].passing and _key(g[0]) in main_keys and not any(
+        d.complete for c in g for d in dates.find_dates(c.sentence.text)))]
     agreements: list[Agreement] = []
     for group in groups:
         ag = _assemble(group, sentences, places, reference)
-        if ag is not None:
-            agreements.append(ag)
+        if ag is None:
+            continue
+        previous = next((a for a in reversed(agreements) if not a.passing), None)
+        if ag.date is None and previous is not None and not ag.passing and \
+                re.search(r"\balso\b", ag.evidence) and {p.key for p in ag.parties} == {p.key for p in previous.parties}:
+            ag.date = previous.date  # "The parties also signed ...": the same ceremony
+        agreements.append(ag)
     _attach_officials(agreements, officials)
     _link_renewals(agreements)
     return Extraction(doc, agreements)
+
+
+def _prefer_longer_names(sentences: list[Sentence], places: list[list[PlaceMention]]
+                         ) -> list[list[PlaceMention]]:
+    """"Puerto Morelos (Mexico)" once named, a later "Puerto Morelos" is not the state of Morelos."""
+    longer = {m.text: m for found in places for m in found if m.role == "place" and len(m.text.split()) > 1}
+    out = []
+    for s, found in zip(sentences, places, strict=True):
+        fixed = []
+        for m in found:
+            for text, full in longer.items():
+                if text == m.text or m.text not in text:
+                    continue
+                start = m.start - text.index(m.text)
+                if start >= 0 and s.text[start:start + len(text)] == text:
+                    m = replace(full, start=start, end=start + len(text), role=m.role)
+                    break
+            fixed.append(m)
+        out.append(fixed)
+    return out
+
+
+def _infer_countries(found: list[PlaceMention]) -> list[PlaceMention]:
+    """An unknown place takes the one country its sentence names that no other place there claims."""
+    countries = {m.country for m in found if m.role == "country" and m.country}
+    claimed = {m.country for m in found if m.role != "country" and m.country}
+    free = countries - claimed
+    if len(free) != 1:
+        return found
+    code = free.pop()
+    out = []
+    for m in found:
+        if m.role != "country" and not m.country and not m.resolution.country:
+            m = replace(m, country=code, resolution=replace(m.resolution, country=code))
+        out.append(m)
+    return out
 
 
 def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> list[_Candidate]:
@@ -174,6 +222,10 @@ def _key(c: _Candidate) -> frozenset[str]:
     return frozenset(_party(m).key for m in c.parties)
 
 
+def _bases(c: _Candidate) -> frozenset[str]:
+    return frozenset(_base(m.text) for m in c.parties)
+
+
 def _group(candidates: list[_Candidate], sentences: list[Sentence], places: list[list[PlaceMention]]
            ) -> list[list[_Candidate]]:
     """One group per agreement: same parties (or a back-reference), same instrument family."""
@@ -191,7 +243,7 @@ def _group(candidates: list[_Candidate], sentences: list[Sentence], places: list
         family = "intent" if _specific(c.types) == "LetterOfIntent" else "other"
         for g in groups:
             head = g[0]
-            same = _key(head) == _key(c) or (_key(c) < _key(head) and not c.passing)
+            same = _key(head) == _key(c) or _bases(head) == _bases(c) or (_key(c) < _key(head) and not c.passing)
             head_family = "intent" if any(_specific(x.types) == "LetterOfIntent" for x in g) else "other"
             if same and head.passing == c.passing and (head_family == family or not c.types):
                 g.append(c)
@@ -233,11 +285,15 @@ def _date_for(group: list[_Candidate], sentences: list[Sentence], reference: dt.
         return found
 
     ordered = [main.sentence] + [c.sentence for c in group if c is not main]
-    follow = [s for s in sentences[main.sentence.index + 1:main.sentence.index + 3] if _CEREMONY.search(s.text)]
-    for pool, want_complete in ((ordered[:1], True), (ordered[1:], True), (ordered, False), (follow, False)):
+    follow = [s for s in sentences[main.sentence.index + 1:main.sentence.index + 3]
+              if _CEREMONY.search(s.text) and not _types(s.text)]
+    pools = ((ordered[:1], True), (ordered[1:], True), (ordered, False), (follow, False))
+    if main.passing:
+        pools = ((ordered[:1], True),)
+    for pool, want_complete in pools:
         for s in pool:
             for d in usable(s):
-                if want_complete and not (d.complete and d.month):
+                if want_complete and not (d.complete and (d.month or main.passing)):
                     continue
                 if d.relative in _SAME_DAY:
                     return _same_day(sentences, s.index, reference)
@@ -275,8 +331,6 @@ def _assemble(group: list[_Candidate], sentences: list[Sentence], places: list[l
         for s in sentences:
             if s.index in related or not area_cue(s.text):
                 continue
-            if _cue_regex("neg").search(s.text):
-                continue
             if (_COREF.search(s.text) or _types(s.text) or any(n and n in s.text for n in names)) and \
                     abs(s.index - main.sentence.index) <= 12:
                 area_text += " " + s.text
@@ -309,7 +363,7 @@ def _attach_officials(agreements: list[Agreement], officials: list[OfficialMenti
         return
     for off in officials:
         target = next((a for a in mains if _match_party(off.place, a)), mains[0])
-        party = _match_party(off.place, target)
+        party = _match_party(off.place, target) or _party_by_title(off.title, target)
         if off.national:
             party = None
         if not off.signed and not off.title:
@@ -323,6 +377,18 @@ def _attach_officials(agreements: list[Agreement], officials: list[OfficialMenti
                 other = next(p.key for p in ag.parties if p.key not in known)
                 ag.officials = [Official(o.name, o.title, other, True) if o.signed and not o.party else o
                                 for o in ag.officials]
+
+
+def _party_by_title(title: str | None, ag: Agreement) -> str | None:
+    """"Vice Chairman of the municipal People's Committee": the one city among the parties."""
+    if not title:
+        return None
+    words = {KIND_WORDS[w] for w in re.findall(r"[a-z]+", title.lower()) if w in KIND_WORDS}
+    if len(words) != 1:
+        return None
+    kind = words.pop()
+    matching = [p for p in ag.parties if p.kind == kind]
+    return matching[0].key if len(matching) == 1 else None
 
 
 def _link_renewals(agreements: list[Agreement]) -> None:

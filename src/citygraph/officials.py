@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from citygraph import lexicon
+from citygraph import lexicon, vocab
 from citygraph.gazetteer import Gazetteer
-from citygraph.places import PlaceMention, _runs, find_places
+from citygraph.places import KIND_WORDS, PlaceMention, _runs, find_places
 from citygraph.sentences import Sentence
 
 __all__ = ["OfficialMention", "find_officials", "SIGN_VERB"]
@@ -47,11 +47,22 @@ def _title_regex() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in titles) + r")s?\b", re.I)
 
 
+@cache
+def _non_name_words() -> frozenset[str]:
+    """Words that never occur in a person's name: government bodies, place kinds, agreement words."""
+    words = {w for phrase in lexicon.government_bodies() for w in phrase.split()}
+    words |= set(KIND_WORDS) | {w for label in vocab.agreement_type_labels() for w in label.split()}
+    words |= {"affairs", "country", "committee", "republic", "international", "national", "university",
+              "center", "centre", "institute", "ministry", "department", "party", "congress", "news", "the",
+              "and", "of", "image", "twitter", "photo", "latest", "trending", "home", "press", "releases"}
+    return frozenset(words)
+
+
 def _looks_like_name(text: str, gaz: Gazetteer) -> bool:
     words = text.split()
     if not 2 <= len(words) <= 6:
         return False
-    if any(w.lower().strip(".,") in lexicon.organisation_words() for w in words):
+    if any(w.lower().strip(".,'\"") in _non_name_words() for w in words if w.lower() not in _PARTICLES):
         return False
     caps = [w for w in words if w.lower() not in _PARTICLES]
     if not all(_NAME_TOKEN.match(w) for w in caps):
@@ -64,9 +75,11 @@ def _looks_like_name(text: str, gaz: Gazetteer) -> bool:
 def _split_leading_place(text: str, gaz: Gazetteer) -> tuple[str, str]:
     """"Bac Giang Le Anh Duong" -> ("Bac Giang", "Le Anh Duong")."""
     words = text.split()
+    if gaz.is_place_name(text):
+        return "", text
     for i in range(len(words) - 2, 0, -1):
         head = " ".join(words[:i])
-        if gaz.is_place_name(head):
+        if (gaz.is_place_name(head) or gaz.country_code(head)) and len(head) > 3:
             return head, " ".join(words[i:])
     return "", text
 
@@ -88,7 +101,8 @@ def _title_before(sentence: str, start: int) -> re.Match[str] | None:
 
 
 def _title_after(sentence: str, end: int) -> str | None:
-    m = re.match(r"\s*,?\s*(?:the\s+)?((?:[\w'-]+\s+){0,3}?)(" + _title_regex().pattern + r")"
+    m = re.match(r"\s*,?\s*(?:the\s+)?((?:(?:executive|deputy|vice|acting|municipal|first|second|former|lord|"
+                 r"chief|county|city|provincial)\s+){0,3})(" + _title_regex().pattern + r")"
                  r"((?:\s+(?:of|for)\s+(?:the\s+)?[\w'.-]+(?:\s+[\w'.-]+){0,6})?)", sentence[end:], re.I)
     if not m or m.start(2) > 30:
         return None
@@ -141,11 +155,14 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
         line = _SIG_LINE.match(text) or _SIGNED_LINE.match(text)
         if line:
             title = line.groupdict().get("title")
-            if _looks_like_name(line["name"], gaz):
+            title_ok = title is None or _title_regex().search(title) or _title_regex().search(
+                title.replace(" ", ""))
+            if title_ok and _looks_like_name(line["name"], gaz):
                 record(line["name"], title, None, sent, True)
                 continue
         places = [p for p in find_places(text, gaz) if p.role != "country"]
-        verb = SIGN_VERB.search(text)
+        verbs = list(SIGN_VERB.finditer(text))
+        verb = verbs[0] if verbs else None
         spans: list[tuple[int, int, str]] = []
         for start, end, _toks in _runs(text):
             chunk = text[start:end]
@@ -153,9 +170,13 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
             if head:
                 start += len(chunk) - len(rest)
                 chunk = rest
+            if chunk.endswith("'s"):
+                chunk, end = chunk[:-2], end - 2
             if _looks_like_name(chunk, gaz):
                 spans.append((start, end, chunk))
         for start, end, name in spans:
+            if re.search(r"(?:\bof|[\"'])\s*$", text[:start]):
+                continue  # "Deputy Mayor of Political Affairs", a quoted name: not a person
             before = _title_before(text, start)
             after = _title_after(text, end) if before is None else None
             title = before.group(0) if before else after
@@ -173,11 +194,12 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
             behalf = re.search(r"\bon behalf of\s+(?:the\s+)?", text[end:end + 80])
             if behalf:
                 place = next((p for p in places if p.start == end + behalf.end()), place)
-            if title is None and name.lower() not in found and not (verb and _subject_or_agent(text, start, verb)):
+            if title is None and name.lower() not in found and not any(
+                    _subject_or_agent(text, start, v) for v in verbs):
                 continue
-            signed = bool(verb) and _subject_or_agent(text, start, verb)
+            signed = any(_subject_or_agent(text, start, v) for v in verbs)
             record(name, title, place, sent, signed)
-        _surname_mentions(text, sent, found, verb, record)
+        _surname_mentions(text, sent, found, verbs, record)
     return list(found.values())
 
 
@@ -187,13 +209,14 @@ def _subject_or_agent(text: str, start: int, verb: re.Match[str]) -> bool:
         return False
     if start < verb.start():
         clause = text[start:verb.start()]
-        return not re.search(r"[;]|\b(said|says|witnessed|spoke|attended|which|who)\b", clause)
+        return not re.search(r"[;]|\b(said|says|witnessed|spoke|attended|which|who|while|whereas)\b|"
+                             + SIGN_VERB.pattern, clause, re.I)
     after = text[verb.end():start]
     return bool(re.search(r"\b(by|with)\b", after)) and not re.search(r"[;.]", after)
 
 
 def _surname_mentions(text: str, sent: Sentence, found: dict[str, OfficialMention],
-                      verb: re.Match[str] | None, record) -> None:
+                      verbs: list[re.Match[str]], record) -> None:
     """Single-word references to known officials ("Duong and Khamlieng signed")."""
     if not found:
         return
@@ -206,6 +229,6 @@ def _surname_mentions(text: str, sent: Sentence, found: dict[str, OfficialMentio
         full = by_token.get(m.group())
         if full is None or full in text[max(0, m.start() - len(full)):m.end() + len(full)]:
             continue
-        signed = bool(verb) and _subject_or_agent(text, m.start(), verb)
+        signed = any(_subject_or_agent(text, m.start(), v) for v in verbs)
         if signed or sent.index not in found[full.lower()].sentences:
             record(full, None, None, sent, signed)

@@ -30,7 +30,7 @@ _STOP = {"the", "a", "an", "both", "on", "in", "at", "under", "as", "by", "for",
          "through", "today", "yesterday", "mr", "mrs", "ms", "dr", "other", "several", "each", "all", "our",
          "we", "i", "he", "she", "they", "image", "photo", "read", "related", "share", "said", "says",
          "if", "while", "when", "where", "there", "here", "such", "then", "thus", "accordingly", "besides",
-         "signed", "under", "via", "among", "between", "over", "about", "more", "most", "latest", "new",
+         "signed", "via", "among", "between", "over", "about", "more", "most", "latest", "new",
          "memorandum", "agreement", "mou", "moa", "treaty", "charter", "sister", "twin", "friendship",
          "cooperation", "co-operation", "city", "cities", "province", "provinces", "state", "states", "region",
          "regions", "county", "prefecture", "prefectures", "municipal", "provincial", "people's", "committee",
@@ -127,6 +127,9 @@ def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
         if current and gap.strip():
             close()
         if is_cap and low not in titles and not (not current and low in _STOP):
+            if word.endswith("'s") and low != "people's":
+                close()  # "South Africa's Cape Town": a possessive ends a name
+                continue
             current.append(tok)
         elif current and low in _CONNECTORS and i + 1 < len(tokens) and tokens[i + 1].group()[:1].isupper():
             current.append(tok)
@@ -180,7 +183,9 @@ def _kind_after(sentence: str, end: int) -> tuple[str | None, int]:
                  r"municipality|district|territory)\b)", sentence[end:])
     if m:
         word = m.group(1).strip().lower()
-        return KIND_WORDS.get(word, "region"), end + m.end()
+        plural = word.endswith("s") and word not in ("counties",) or word == "counties"
+        # a plural ("Bac Giang and Xaysomboun provinces") types the names but is not part of them
+        return KIND_WORDS.get(word, "region"), end if plural else end + m.end()
     return None, end
 
 
@@ -188,7 +193,7 @@ def _mention(sentence: str, start: int, end: int, gaz: Gazetteer, kind_hint: str
              forced: bool) -> PlaceMention | None:
     text = sentence[start:end]
     country = _country_after(sentence, end, gaz) or _country_before(sentence, start, gaz)
-    if gaz.country_code(text) and not forced:
+    if gaz.country_code(text):
         return PlaceMention(start, end, text, resolve(text), False, gaz.country_code(text) or "", "country")
     res = resolve(text, country=country, kind=kind_hint)
     base, _ = strip_admin_words(text)
@@ -232,6 +237,8 @@ def find_places(sentence: str, gaz: Gazetteer | None = None, *, persons: list[tu
         if any(ps < end and start < pe for ps, pe in persons):
             continue
         text = sentence[start:end]
+        if gaz.country_code(text) and re.match(r"\s+(?:city|province|state|region|town|capital)\b", sentence[end:]):
+            continue  # "the Polish city of Plock": an adjective of a country, not a place
         prefix = _PREFIX_KIND.search(sentence[max(0, start - 70):start])
         kind_hint = KIND_WORDS.get(prefix["kind"].lower()) if prefix else None
         after_kind, new_end = _kind_after(sentence, end)
@@ -247,7 +254,8 @@ def find_places(sentence: str, gaz: Gazetteer | None = None, *, persons: list[tu
                 continue
         elif _is_organisation(text):
             continue
-        forced = bool(prefix) or bool(after_kind) or is_body
+        forced = bool(prefix) or bool(after_kind) or is_body or bool(
+            _PAREN_COUNTRY.match(sentence[end:]) and _country_after(sentence, end, gaz))
         base, admin_kind = strip_admin_words(text)
         forced = forced or admin_kind is not None
         whole = _mention(sentence, start, end, gaz, kind_hint, forced)
@@ -260,7 +268,22 @@ def find_places(sentence: str, gaz: Gazetteer | None = None, *, persons: list[tu
                 mentions.append(m)
         if whole is not None and not any(m.start >= start and m.end <= end for m in mentions):
             mentions.append(whole)
+    mentions = _share_plural_kind(sentence, mentions, gaz)
     return [_with_role(sentence, m, mentions, dateline) for m in mentions]
+
+
+def _share_plural_kind(sentence: str, mentions: list[PlaceMention], gaz: Gazetteer) -> list[PlaceMention]:
+    """"Bac Giang and Xaysomboun provinces": the plural kind word types every name it follows."""
+    out = list(mentions)
+    for i in range(len(out) - 1, 0, -1):
+        hint = out[i].kind_hint
+        if hint and re.match(r"\s+\w+s\b", sentence[out[i].end:]) and \
+                re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", sentence[out[i - 1].end:out[i].start]) and \
+                out[i - 1].role != "country" and out[i - 1].kind_hint is None:
+            prev = out[i - 1]
+            res = resolve(prev.text, country=prev.country or None, kind=hint)
+            out[i - 1] = replace(prev, resolution=res, kind_hint=hint)
+    return out
 
 
 def _with_role(sentence: str, m: PlaceMention, all_mentions: list[PlaceMention], dateline: str | None

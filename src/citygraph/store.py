@@ -303,6 +303,10 @@ class LocalStore:
             return _to_result(form, result)
         except SyntaxError as error:
             raise StoreError(f"invalid SPARQL: {str(error).splitlines()[0]}") from None
+        except RuntimeError as error:
+            if "projection" in str(error):  # Oxigraph substitutes only variables the query projects
+                raise StoreError(f"cannot bind parameters: {error}; project them (SELECT ?name)") from None
+            raise StoreError(f"query failed: {error}") from error
         except OSError as error:
             raise StoreError(f"query failed: {error}") from error
 

@@ -130,8 +130,17 @@ def clean_lines(text: str) -> list[str]:
         i += 1
         if not line or line.count("\u2022") >= 2 or line.count(" | ") >= 2:
             continue
-        keep.append(line.title() if _mostly_upper(line) else line)
+        keep.append(_title_case(line) if _mostly_upper(line) else line)
     return keep
+
+
+_SMALL = {"of", "in", "and", "the", "on", "for", "between", "to", "with", "at", "by", "a", "an", "or", "from"}
+
+
+def _title_case(line: str) -> str:
+    """Title-case an upper-case heading, keeping function words lower: names stay separate."""
+    words = line.title().split(" ")
+    return " ".join(w.lower() if i and w.lower() in _SMALL else w for i, w in enumerate(words))
 
 
 def document_from_bytes(data: bytes, source: str, *, published: str | None = None) -> Document:

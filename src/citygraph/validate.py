@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from typing import Any, Literal
 
 import pyshacl
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
@@ -70,7 +70,7 @@ class _PreparedQueryGraph(Graph):
 
 
 def _view(data: Graph) -> Graph:
-    if isinstance(data, Dataset):  # pyshacl validates each named graph of a dataset itself
+    if data.context_aware:  # a Dataset: pyshacl validates each named graph itself; leave it alone
         return data
     view = _PreparedQueryGraph(store=data.store, identifier=data.identifier)
     view.namespace_manager = data.namespace_manager
@@ -108,7 +108,7 @@ def _finding(results: Graph, node: Any, data: Graph) -> Finding:
     value = results.value(node, SH.value)
     messages = sorted(str(m) for m in results.objects(node, SH.resultMessage))
     severity = _SEVERITIES.get(results.value(node, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
-    label = data.value(focus, RDFS.label) if focus is not None else None
+    label = _label(data, focus)
     return Finding(
         focus=_text(focus) or "",
         focus_label=str(label) if label is not None else None,
@@ -117,6 +117,15 @@ def _finding(results: Graph, node: Any, data: Graph) -> Finding:
         severity=severity,
         value=_text(value),
     )
+
+
+def _label(data: Graph, focus: Any) -> Any:
+    """The focus node's rdfs:label, looked up in every named graph when ``data`` is a dataset."""
+    if focus is None:
+        return None
+    if data.context_aware:
+        return next((quad[2] for quad in data.quads((focus, RDFS.label, None, None))), None)  # type: ignore[attr-defined]
+    return data.value(focus, RDFS.label)
 
 
 def _text(term: Any) -> str | None:
