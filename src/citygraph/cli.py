@@ -263,6 +263,51 @@ def stats(store: StoreOpt = None) -> None:
     out.print(table)
 
 
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+@app.command()
+def evaluate(corpus_dir: Annotated[Path, typer.Argument(help="Folder of NNN.txt + NNN.gold.json, or of "
+                                                            "<case>/input.* + expected.json.")],
+             fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+             show_errors: Annotated[bool, typer.Option("--show-errors", help="List each miss and false hit.")]
+             = False) -> None:
+    """Score the converter against gold annotations (precision, recall, F1)."""
+    from citygraph.evaluate import evaluate as run_evaluate
+    from citygraph.evaluate import to_json
+
+    try:
+        result = run_evaluate(corpus_dir)
+    except (ValueError, OSError) as exc:
+        fail(str(exc).splitlines()[0], USAGE)
+    if fmt is ReportFormat.json:
+        out.print(to_json(result), markup=False)
+        raise typer.Exit(OK)
+    table = Table("metric", "precision", "recall", "F1 / accuracy", "counts",
+                  title=f"evaluate: {result.documents} documents")
+    for name, c in (("agreements", result.agreements), ("parties", result.parties), ("areas", result.areas),
+                    ("signatories", result.signatories)):
+        table.add_row(name, _pct(c.precision), _pct(c.recall), _pct(c.f1), f"tp {c.tp} fp {c.fp} fn {c.fn}")
+    q = result.qids
+    table.add_row("wikidata ids", _pct(q.precision), _pct(q.recall), _pct(q.f1),
+                  f"correct {q.correct} WRONG {q.wrong} missing {q.missing} of {q.total}")
+    d = result.dates
+    table.add_row("signing date", "", "", _pct(d.accuracy),
+                  f"correct {d.correct} of {d.total}, false {d.false}")
+    n = result.negatives
+    table.add_row("negatives", "", "", "", f"{n.flagged} of {n.total} with an agreement read in")
+    out.print(table)
+    if show_errors:
+        errors = Table("document", "kind", "detail", title=f"errors ({len(result.errors)})")
+        for e in result.errors:
+            errors.add_row(e.document, e.kind, e.detail)
+        out.print(errors)
+        kinds = ", ".join(f"{k} {v}" for k, v in result.error_kinds().most_common())
+        out.print(f"error kinds: {kinds or 'none'}", markup=False)
+    raise typer.Exit(OK)
+
+
 def main() -> None:
     """Console entry point; Ctrl-C exits quietly."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")

@@ -149,7 +149,10 @@ def party_names(*names: str | None) -> set[str]:
 
 
 def person_key(name: str) -> tuple[str, ...]:
-    """A person's name as an order-free token tuple: "Chang, Chiwang" == "Chang Chiwang" == "Chiwang Chang"."""
+    """A person's name as an order-free token tuple: "Chang, Chiwang" == "Chang Chiwang" == "Chiwang Chang".
+
+    Order-free because sources disagree on surname-first order; a name is never matched by part.
+    """
     text = _fold(name).replace("-", "").replace("'", "")
     return tuple(sorted(_PUNCT.sub(" ", text).split()))
 
@@ -162,15 +165,16 @@ class _GoldParty:
 
 
 def _gold_party(p: dict) -> _GoldParty:
-    return _GoldParty(p.get("name") or "", p.get("wikidata"), frozenset(party_names(p.get("name"), p.get("unit"))))
+    keys = frozenset(party_names(p.get("name"), p.get("unit")))
+    return _GoldParty(p.get("name") or "", p.get("wikidata"), keys)
 
 
 def _pred_keys(p: Party) -> frozenset[str]:
     return frozenset(party_names(p.label, p.mention))
 
 
-def _party_match(g: _GoldParty, p: Party) -> bool:
-    if g.qid and p.qid:
+def _party_match(g: _GoldParty, p: Party, by_name: bool = False) -> bool:
+    if g.qid and p.qid and not by_name:
         return g.qid == p.qid
     return bool(g.keys & _pred_keys(p))
 
@@ -182,7 +186,7 @@ def _match_parties(gold: list[_GoldParty], pred: list[Party], by_name: bool = Fa
     left = list(pred)
     missed: list[_GoldParty] = []
     for g in gold:
-        hit = next((p for p in left if (bool(g.keys & _pred_keys(p)) if by_name else _party_match(g, p))), None)
+        hit = next((p for p in left if _party_match(g, p, by_name)), None)
         if hit is None:
             missed.append(g)
         else:
@@ -264,7 +268,8 @@ def _score_signatories(doc: str, res: EvalResult, gold: list[dict], pred: Agreem
             res.errors.append(Error(doc, "missed_signatory", name))
 
 
-def _score_pair(doc: str, res: EvalResult, g: dict | None, gparties: list[_GoldParty], p: Agreement | None) -> None:
+def _score_pair(doc: str, res: EvalResult, g: dict | None, gparties: list[_GoldParty], p: Agreement | None
+                ) -> None:
     """Parties, areas and signatories of one matched pair, or of an unmatched side."""
     pairs, missed, extra = _match_parties(gparties, p.parties if p else [])
     res.parties.tp += len(pairs)
@@ -303,7 +308,8 @@ def _score_document(doc: str, gold: dict, extraction: Extraction, res: EvalResul
     pred = extraction.agreements
     golds = gold.get("agreements") or []
     gparties = [[_gold_party(p) for p in g.get("parties") or []] for g in golds]
-    passing_pairs = [[_gold_party({"name": n}) for n in pair] for pair in gold.get("passing_relationships") or []]
+    passing_pairs = [[_gold_party({"name": n}) for n in pair]
+                     for pair in gold.get("passing_relationships") or []]
     if gold.get("negative"):
         res.negatives.total += 1
         main = [ag for ag in pred if not ag.passing]
@@ -398,19 +404,20 @@ def convert_text(path: Path, published: str | None = None) -> tuple[Extraction, 
 def load_pairs(corpus_dir: Path) -> list[tuple[str, Path, dict]]:
     """(document name, input path, gold) for a corpus folder, a cases folder or one case folder."""
     found: list[tuple[str, Path, dict]] = []
-    folders = [corpus_dir] + sorted(p for p in corpus_dir.iterdir() if p.is_dir()) if corpus_dir.is_dir() else []
+    if not corpus_dir.is_dir():
+        return found
+    folders = [corpus_dir, *sorted(p for p in corpus_dir.iterdir() if p.is_dir())]
     for folder in folders:
         expected = folder / "expected.json"
         if expected.is_file():
             inputs = [folder / n for n in ("input.txt", "input.html", "input.htm") if (folder / n).is_file()]
             if inputs:
                 found.append((folder.name, inputs[0], json.loads(expected.read_text(encoding="utf-8"))))
-    if corpus_dir.is_dir():
-        for gold_path in sorted(corpus_dir.glob(f"*{_GOLD_SUFFIX}")):
-            stem = gold_path.name[: -len(_GOLD_SUFFIX)]
-            inputs = [corpus_dir / f"{stem}{s}" for s in (".txt", ".html") if (corpus_dir / f"{stem}{s}").is_file()]
-            if inputs:
-                found.append((inputs[0].name, inputs[0], json.loads(gold_path.read_text(encoding="utf-8"))))
+    for gold_path in sorted(corpus_dir.glob(f"*{_GOLD_SUFFIX}")):
+        stem = gold_path.name[: -len(_GOLD_SUFFIX)]
+        inputs = [corpus_dir / f"{stem}{s}" for s in (".txt", ".html") if (corpus_dir / f"{stem}{s}").is_file()]
+        if inputs:
+            found.append((inputs[0].name, inputs[0], json.loads(gold_path.read_text(encoding="utf-8"))))
     return found
 
 

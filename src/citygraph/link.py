@@ -278,7 +278,7 @@ def _resolve(g: Gazetteer, mention: str, hint: str, caller_kind: str | None) -> 
         if not hint or hint == named_country:
             return Resolution(mention, parsed.full, "", named_country, None, 0.0, ())
 
-    pool, others, kind_doubt = _pool(matches, hint, want, parsed.unit)
+    pool, others, kind_doubt = _pool(matches, hint, want)
     weights = {p: _prior(p) * matches[p] * (1.0 if not hint or p.country == hint else 0.5)
                * (10.0 if _unit_matches(parsed.unit, p) else 1.0) * factor
                for p, factor in pool.items()}
@@ -300,8 +300,8 @@ def _resolve(g: Gazetteer, mention: str, hint: str, caller_kind: str | None) -> 
                       candidates)
 
 
-def _pool(matches: dict[Place, float], hint: str, want: str | None,
-          unit: str | None) -> tuple[dict[Place, float], list[Place], float]:
+def _pool(matches: dict[Place, float], hint: str,
+          want: str | None) -> tuple[dict[Place, float], list[Place], float]:
     """Candidates that may be chosen (with a weight factor), the rest, and a confidence factor.
 
     The country hint is a hard filter; the kind is one when known. Without a kind, a big city of the
@@ -319,7 +319,7 @@ def _pool(matches: dict[Place, float], hint: str, want: str | None,
         pool = {p: 1.0 for p in regions} | {p: (0.1 if regions else 1.0) for p in divisions}
     elif any(p.population >= BIG_CITY and matches[p] >= 1.0 for p in cities) or not regions:
         pool = {p: 1.0 for p in cities}
-        doubt = 0.9 if regions and not any(_unit_matches(unit, p) for p in regions) else 1.0
+        doubt = 0.9 if regions else 1.0
     else:
         pool = {p: 1.0 for p in regions}
         doubt = 0.85 if cities else 1.0
