@@ -241,7 +241,7 @@ def test_a_write_that_fails_midway_leaves_the_snapshot(store: LocalStore, monkey
 
     monkeypatch.setattr(store_module, "atomic_file", failing)
     with pytest.raises(StoreError, match="cannot write the store"):
-        store.replace_graphs({DATA_GRAPH: rdflib.Graph()}, remove=[ONTOLOGY_GRAPH])
+        store.replace_graphs({DATA_GRAPH: rdflib.Graph()})
     assert store.snapshot_path.read_bytes() == before
     assert [p.name for p in store.directory.iterdir() if p.name.endswith(".tmp")] == []
     assert all_quads(store) == quads  # the half-changed in-memory copy was dropped

@@ -415,7 +415,7 @@ def load_pairs(corpus_dir: Path) -> list[tuple[str, Path, dict]]:
                 found.append((folder.name, inputs[0], json.loads(expected.read_text(encoding="utf-8"))))
     for gold_path in sorted(corpus_dir.glob(f"*{_GOLD_SUFFIX}")):
         stem = gold_path.name[: -len(_GOLD_SUFFIX)]
-        inputs = [corpus_dir / f"{stem}{s}" for s in (".txt", ".html") if (corpus_dir / f"{stem}{s}").is_file()]
+        inputs = [p for p in (corpus_dir / f"{stem}.txt", corpus_dir / f"{stem}.html") if p.is_file()]
         if inputs:
             found.append((inputs[0].name, inputs[0], json.loads(gold_path.read_text(encoding="utf-8"))))
     return found

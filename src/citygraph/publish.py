@@ -20,7 +20,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import URIRef
 
-from citygraph.namespaces import CGID, PREFIXES, RDF, XSD
+from citygraph import namespaces as ns
+from citygraph.namespaces import CGID, PREFIXES
 from citygraph.resources import resource_dir
 from citygraph.store import ONTOLOGY_GRAPH, LocalStore, to_oxigraph
 
@@ -40,9 +41,8 @@ TURTLE_PREFIXES: dict[str, str] = {
 
 Format = Choice["turtle", "json-ld", "nt", "nq"]
 _ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
-_RDF_TYPE = str(RDF.type)
-_XSD_STRING = str(XSD.string)
-_LANG_STRING = str(RDF.langString)
+_RDF_TYPE = str(ns.RDF.type)
+_XSD_STRING = str(ns.XSD.string)
 
 
 class PublishError(Exception):

@@ -30,7 +30,8 @@ from typing import Protocol
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from citygraph.namespaces import PREFIXES, XSD
+from citygraph import namespaces as ns
+from citygraph.namespaces import PREFIXES
 from citygraph.resources import resource_dir
 from citygraph.store import QueryResult, StoreError, query_form
 
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 FORMATS = ("table", "csv", "json")
-_XSD_STRING = str(XSD.string)
+_XSD_STRING = str(ns.XSD.string)
 
 
 class QueryError(Exception):
@@ -240,7 +241,7 @@ def sparql_term(term: Node) -> str:
 
     >>> sparql_term(Literal("Seoul"))
     '"Seoul"'
-    >>> sparql_term(Literal("2015", datatype=XSD.gYear))
+    >>> sparql_term(Literal("2015", datatype=ns.XSD.gYear))
     '"2015"^^<http://www.w3.org/2001/XMLSchema#gYear>'
     """
     if isinstance(term, URIRef):

@@ -29,8 +29,9 @@ import rdflib
 from rdflib.compare import to_canonical_graph
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from citygraph import namespaces as ns
 from citygraph.fsutil import atomic_file
-from citygraph.namespaces import CGID, PREFIXES, XSD
+from citygraph.namespaces import CGID, PREFIXES
 
 __all__ = [
     "QueryResult", "LocalStore", "StoreError", "default_store_dir", "query_form", "to_rdflib", "to_oxigraph",
@@ -44,7 +45,7 @@ _MANIFEST_NAME = "manifest.json"
 _LOCK_NAME = "lock"
 _HEADER = b"# citygraph snapshot v1 blank-nodes="
 READ_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-_XSD_STRING = str(XSD.string)
+_XSD_STRING = str(ns.XSD.string)
 _SPARQL_PREFIXES = {name: str(ns) for name, ns in PREFIXES.items()}
 
 
@@ -111,7 +112,7 @@ _DATATYPES: dict[str, URIRef] = {}
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     """Convert an Oxigraph term; language tags and datatypes are kept, ``xsd:string`` becomes a plain literal.
 
-    >>> to_rdflib(ox.Literal("2015", datatype=ox.NamedNode(str(XSD.gYear)))).n3()
+    >>> to_rdflib(ox.Literal("2015", datatype=ox.NamedNode(str(ns.XSD.gYear)))).n3()
     '"2015"^^<http://www.w3.org/2001/XMLSchema#gYear>'
     >>> to_rdflib(ox.Literal("Seoul", language="en")).n3()
     '"Seoul"@en'
