@@ -29,7 +29,8 @@ TYPE_PRIORITY = ["Renewal", "LetterOfIntent", "SisterCityAgreement", "Memorandum
 _COREF = re.compile(r"\b((?:the two|their) (?:cities|sides|parties|localities|regions|provinces|towns|capitals|"
                     r"municipalities|councils)|both (?:cities|sides|parties|regions|provinces|towns)|the parties|"
                     r"both)\b", re.I)
-_RELATION = re.compile(r"\b(since|already|existing|have been|has been|is a|are|were|is also|twinned with|"
+_RELATION = re.compile(r"\b(since|already|existing|have been|has been|is also|twinned with|"
+                       r"(?:is|are|were) (?:already )?(?:a |the )?(?:sister|twin|partner|friendship)|"
                        r"partner city of|sister city of|partnerships? with|relations? with)\b", re.I)
 _NOT_SIGNING_DATE = re.compile(r"\b(in force|effective|valid|until|till|expir\w*|approv\w*|from|visit\w*|"
                                r"founded|launched|born|elected|meeting)\b[^.;]{0,40}$", re.I)
@@ -143,6 +144,10 @@ def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:
                 re.search(r"\balso\b", ag.evidence) and {p.key for p in ag.parties} == {p.key for p in previous.parties}:
             ag.date = previous.date  # "The parties also signed ...": the same ceremony
         agreements.append(ag)
+    mains = [a for a in agreements if not a.passing]
+    agreements = [a for a in agreements if not (a.passing and any(
+        {p.key for p in a.parties} == {p.key for p in m.parties} and (a.date is None or a.date >= (m.date or ""))
+        for m in mains))]
     _attach_officials(agreements, officials)
     _link_renewals(agreements)
     return Extraction(doc, agreements)

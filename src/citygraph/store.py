@@ -318,6 +318,17 @@ class LocalStore:
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._current())
 
+    def data_graph(self, *, include_ontology: bool = False) -> rdflib.Graph:
+        """The union of the data graphs as one rdflib graph (for rdflib-only tools such as pyshacl)."""
+        ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+        graph = rdflib.Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True)
+        for quad in self._current():
+            if include_ontology or quad.graph_name != ontology:
+                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        return graph
+
     def stats(self) -> dict[str, int]:
         """Counts for a report: quads and named graphs from the store, the rest by SPARQL."""
         store = self._current()
