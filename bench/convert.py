@@ -39,8 +39,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000)
     args = parser.parse_args()
     r = measure(args.count)
-    print(f"{r['docs_per_s']:.1f} documents/second ({r['documents']} documents of ~{r['mean_bytes']:.0f} B in "
-          f"{r['seconds']:.1f} s on one core; {r['converted']} converted, {r['rejected']} rejected)")
+    print(f"{r['docs_per_s']:.1f} documents/second ({r['documents']} documents of "
+          f"~{r['mean_bytes']:.0f} B in {r['seconds']:.1f} s on one core; "
+          f"{r['converted']} converted, {r['rejected']} rejected)")
 
 
 if __name__ == "__main__":

@@ -44,8 +44,8 @@ TYPES: dict[str, float] = {
     "MemorandumOfUnderstanding": 35, "SisterCityAgreement": 25, "FriendshipAgreement": 15,
     "CooperationAgreement": 15, "LetterOfIntent": 6, "Renewal": 4,
 }
-_FIRST = ("Anna", "Park", "Maria", "Jean", "Li", "Ahmed", "Olga", "Carlos", "Kenji", "Amina", "Piotr", "Nguyen",
-          "Sofia", "David", "Fatima", "Lars", "Chen", "Ivan", "Grace", "Tomas")
+_FIRST = ("Anna", "Park", "Maria", "Jean", "Li", "Ahmed", "Olga", "Carlos", "Kenji", "Amina", "Piotr",
+          "Nguyen", "Sofia", "David", "Fatima", "Lars", "Chen", "Ivan", "Grace", "Tomas")
 _LAST = ("Kim", "Smith", "Novak", "Garcia", "Tanaka", "Okafor", "Dubois", "Rossi", "Wang", "Kowalski",
          "Haddad", "Silva", "Jensen", "Tran", "Petrov", "Mensah", "Cohen", "Lopez", "Sato", "Müller")
 _TITLES = ("Mayor", "Governor", "Deputy Mayor", "Chairman of the People's Committee", "Lord Mayor", None)
@@ -219,7 +219,8 @@ def _templates() -> list[tuple[str, str, tuple[str, ...]]]:
                     names.update(n for n in (party.label, party.mention) if n and len(n) > 2)
         except ValueError:
             pass
-        out.append((path.suffix, path.read_text(encoding="utf-8"), tuple(sorted(names, key=len, reverse=True))))
+        ordered = tuple(sorted(names, key=len, reverse=True))
+        out.append((path.suffix, path.read_text(encoding="utf-8"), ordered))
     return out
 
 
@@ -240,9 +241,9 @@ def documents(n: int, seed: int = 7, size: int = 3000) -> Iterator[tuple[str, st
         mapping = {name: _pick_place(rng).place.name for name in names}
         if names:
             pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in names) + r")\b")
-            text = pattern.sub(lambda m: mapping[m.group(1)], text)
+            text = pattern.sub(lambda m, table=mapping: table[m.group(1)], text)
         shift = rng.randint(-30, 8)
-        text = _YEAR.sub(lambda m: str(min(2025, max(1950, int(m.group(1)) + shift))), text)
+        text = _YEAR.sub(lambda m, by=shift: str(min(2025, max(1950, int(m.group(1)) + by))), text)
         text = _AREA_WORD.sub(lambda _m: rng.choice(_AREA_WORDS), text)
         filler = []
         while len(text) + sum(map(len, filler)) < size:

@@ -204,7 +204,8 @@ def run(engine: Engine, query: SavedQuery, params: Mapping[str, str]) -> QueryRe
 _BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
 _VARIABLE = re.compile(r"[A-Za-z0-9_]+")
-_LITERAL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+_LITERAL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
+                    "\f": "\\f"}
 
 
 def _quote(text: str) -> str:
