@@ -16,13 +16,14 @@ import re
 import secrets
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+_JSON = "application/sparql-results+json"
 
 
 def free_port() -> int:
@@ -188,7 +190,8 @@ class VirtuosoServer:
 
     directory: Path
     user: str = "dba"
-    password: str = field(default_factory=lambda: "pw-" + secrets.token_hex(8))
+    # Letters and digits only: isql's SET PASSWORD reads "pw-x" as an expression (and still exits 0).
+    password: str = field(default_factory=lambda: "pw" + secrets.token_hex(8))
     sql_port: int = 0
     http_port: int = 0
     process: subprocess.Popen | None = None
@@ -233,7 +236,7 @@ class VirtuosoServer:
         result = subprocess.run(
             [isql, f"127.0.0.1:{self.sql_port}", self.user, password or self.password, f"exec={statement}"],
             capture_output=True, text=True, timeout=timeout)
-        if result.returncode != 0:
+        if result.returncode != 0 or "*** Error" in result.stdout + result.stderr:
             raise RuntimeError(f"isql-vt failed ({result.returncode}): {result.stdout} {result.stderr}")
         return result.stdout
 
@@ -244,8 +247,9 @@ class VirtuosoServer:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.sql_port, self.http_port = free_port(), free_port()
         ini = self._write_ini()
-        self.process = subprocess.Popen([binaries[0], "+configfile", str(ini), "+foreground"], cwd=self.directory,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen([binaries[0], "+configfile", str(ini), "+foreground"],
+                                        cwd=self.directory, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
         try:
             _wait_http(f"{self.query_url}?query=ASK%7B%7D", time.monotonic() + 90, self.process,
                        ok=lambda status: status == 200)
@@ -278,18 +282,18 @@ class _Server(http.server.ThreadingHTTPServer):
 
 @dataclass
 class FaultServer:
-    """An HTTP server on loopback that misbehaves the way ``mode`` says, counting requests by method.
+    """An HTTP server on loopback that answers the way ``mode`` says and records every request.
 
-    Modes: ``500`` (an error page), ``503``/``429``/``502``/``504`` (overloaded, answered every time),
+    Modes: ``ok`` (an empty SELECT result), ``500`` / ``503`` / ``429`` / ``502`` / ``504`` (an error page,
+    every time), ``echo500`` (500 with the request headers in the body, as a careless server might),
     ``slow`` (sleeps ``delay`` seconds, past the client's timeout), ``malformed`` (200 with broken JSON),
-    ``reset`` (closes the connection without answering).
+    ``reset`` (closes the connection without an answer).
     """
 
     mode: str
     delay: float = 3.0
     requests: list[tuple[str, str, dict[str, str], bytes]] = field(default_factory=list)
     _server: _Server | None = None
-    _thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -310,26 +314,31 @@ class FaultServer:
                 body = self.rfile.read(length) if length else b""
                 owner.requests.append((self.command, self.path, dict(self.headers.items()), body))
                 mode = owner.mode
-                if mode == "slow":
+                if mode == "ok":
+                    self._send(200, b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}', _JSON)
+                elif mode == "slow":
                     time.sleep(owner.delay)
-                    self._send(200, b'{"head": {"vars": []}, "results": {"bindings": []}}',
-                               "application/sparql-results+json")
+                    self._send(200, b'{"head": {"vars": []}, "results": {"bindings": []}}', _JSON)
                 elif mode == "malformed":
-                    self._send(200, b'{"head": {"vars": ["x"]}, "results": {"bindi', "application/sparql-results+json")
+                    self._send(200, b'{"head": {"vars": ["x"]}, "results": {"bindi', _JSON)
                 elif mode == "reset":
                     self.close_connection = True
-                    with contextlib.suppress(OSError):
-                        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    with contextlib.suppress(OSError):  # linger 0: close with a TCP reset
+                        linger = struct.pack("ii", 1, 0)
+                        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
                         self.connection.close()
+                elif mode == "echo500":
+                    echoed = f"Authorization: {self.headers.get('Authorization')}"
+                    self._send(500, f"Internal error\nthe request had\n{echoed}\n".encode(), "text/plain")
                 elif mode.isdigit():
                     status = int(mode)
-                    self._send(status, f"Error {status}\nVirtuoso 42000 Error something\nline three\n".encode(),
-                               "text/plain")
+                    page = f"Error {status}\nVirtuoso 42000 Error something\nline three\n".encode()
+                    self._send(status, page, "text/plain")
                 else:
                     self._send(404, b"unknown mode", "text/plain")
 
             def _send(self, status: int, body: bytes, content_type: str) -> None:
-                try:
+                with contextlib.suppress(OSError):
                     self.send_response(status)
                     self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(body)))
@@ -337,15 +346,12 @@ class FaultServer:
                         self.send_header("Retry-After", "0")
                     self.end_headers()
                     self.wfile.write(body)
-                except OSError:
-                    pass
 
-            do_GET = do_POST = do_PUT = _handle
+            do_GET = do_POST = do_PUT = do_HEAD = _handle
 
         self._server = _Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
-        self._thread.start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
         return self
 
     def count(self, method: str | None = None) -> int:
@@ -404,7 +410,8 @@ class CountingProxy:
             do_GET = do_POST = _forward
 
         self._server = _Server(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
         return self
 
     def stop(self) -> None:

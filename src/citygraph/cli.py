@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -51,8 +51,29 @@ class ReportFormat(str, Enum):
     json = "json"
 
 
+class AuthMethod(StrEnum):
+    basic = "basic"
+    digest = "digest"
+
+
+class PublishMethod(StrEnum):
+    auto = "auto"
+    update = "update"
+    put = "put"
+    staged = "staged"
+
+
 StoreOpt = Annotated[Path | None, typer.Option("--store", envvar="CITYGRAPH_STORE",
                                                help="Store directory (default .citygraph/).")]
+GraphOpt = Annotated[str | None, typer.Option("--graph", help="With --endpoint: query only this named graph "
+                                              "(sent as default-graph-uri).")]
+AuthOpt = Annotated[AuthMethod, typer.Option(
+    "--auth", envvar="CITYGRAPH_AUTH",
+    help="How CITYGRAPH_USER and CITYGRAPH_PASSWORD are sent (digest for Virtuoso's /sparql-auth).")]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", help="With --endpoint: seconds per request.")]
+WikidataOpt = Annotated[str | None, typer.Option(
+    "--endpoint", envvar="CITYGRAPH_WIKIDATA_ENDPOINT",
+    help="Wikidata SPARQL endpoint (default: query.wikidata.org).")]
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -149,7 +170,8 @@ def query(name: Annotated[str | None, typer.Argument(help="A saved query (see --
           list_: Annotated[bool, typer.Option("--list", help="List saved queries and their parameters.")] = False,
           store: StoreOpt = None,
           endpoint: Annotated[str | None, typer.Option("--endpoint", envvar="CITYGRAPH_ENDPOINT",
-                                                       help="A SPARQL 1.1 query endpoint URL.")] = None) -> None:
+                                                       help="A SPARQL 1.1 query endpoint URL.")] = None,
+          graph: GraphOpt = None, auth: AuthOpt = AuthMethod.basic, timeout: TimeoutOpt = 30) -> None:
     """Run a saved SPARQL query from queries/."""
     from citygraph import queries
 
@@ -164,7 +186,7 @@ def query(name: Annotated[str | None, typer.Argument(help="A saved query (see --
         bindings = queries.bindings_for(saved, queries.parse_params(param or []))
     except queries.QueryError as exc:
         fail(str(exc), USAGE)
-    _run(saved.text, bindings, fmt, store, endpoint)
+    _run(saved.text, bindings, fmt, store, endpoint, graph=graph, auth=auth.value, timeout=timeout)
 
 
 @app.command()
@@ -172,7 +194,8 @@ def sparql(text: Annotated[str | None, typer.Argument(help="SPARQL query text.")
            file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.")] = None,
            fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
            store: StoreOpt = None,
-           endpoint: Annotated[str | None, typer.Option("--endpoint", envvar="CITYGRAPH_ENDPOINT")] = None) -> None:
+           endpoint: Annotated[str | None, typer.Option("--endpoint", envvar="CITYGRAPH_ENDPOINT")] = None,
+           graph: GraphOpt = None, auth: AuthOpt = AuthMethod.basic, timeout: TimeoutOpt = 30) -> None:
     """Run an ad-hoc read-only SPARQL query."""
     if file is not None:
         try:
@@ -181,10 +204,11 @@ def sparql(text: Annotated[str | None, typer.Argument(help="SPARQL query text.")
             fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}", USAGE)
     if not text:
         fail("give a query or --file", USAGE)
-    _run(text, {}, fmt, store, endpoint)
+    _run(text, {}, fmt, store, endpoint, graph=graph, auth=auth.value, timeout=timeout)
 
 
-def _run(text: str, bindings, fmt: TableFormat, store: Path | None, endpoint: str | None) -> None:
+def _run(text: str, bindings, fmt: TableFormat, store: Path | None, endpoint: str | None, *,
+         graph: str | None = None, auth: str = "basic", timeout: float = 30) -> None:
     from citygraph import queries
     from citygraph.store import StoreError
 
@@ -192,7 +216,8 @@ def _run(text: str, bindings, fmt: TableFormat, store: Path | None, endpoint: st
         if endpoint:
             from citygraph.remote import RemoteStore
 
-            engine = RemoteStore(endpoint)
+            engine = RemoteStore(endpoint, auth=auth, timeout=timeout,
+                                 default_graphs=[graph] if graph else [])
         else:
             engine = _store(store)
         result = engine.query(text, bindings)
@@ -306,6 +331,120 @@ def evaluate(corpus_dir: Annotated[Path, typer.Argument(help="Folder of NNN.txt 
         kinds = ", ".join(f"{k} {v}" for k, v in result.error_kinds().most_common())
         out.print(f"error kinds: {kinds or 'none'}", markup=False)
     raise typer.Exit(OK)
+
+
+@app.command()
+def publish(endpoint: Annotated[str, typer.Option("--endpoint", envvar="CITYGRAPH_ENDPOINT",
+                                                  help="The server's SPARQL query endpoint URL.")],
+            update_endpoint: Annotated[str | None, typer.Option(
+                "--update-endpoint", help="SPARQL Update endpoint (default: --endpoint).")] = None,
+            graph: Annotated[str | None, typer.Option(
+                "--graph", help="Named graph to replace (default cgid:graph/published).")] = None,
+            graph_store: Annotated[str | None, typer.Option(
+                "--graph-store", help="Graph Store Protocol endpoint (derived for Oxigraph and Virtuoso).")]
+            = None,
+            auth: AuthOpt = AuthMethod.basic,
+            method: Annotated[PublishMethod, typer.Option("--method", help="auto, update, put or staged.")]
+            = PublishMethod.auto,
+            ontology: Annotated[bool, typer.Option("--ontology/--no-ontology",
+                                                   help="Include the ontology and area scheme.")] = True,
+            timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 300,
+            store: StoreOpt = None) -> None:
+    """Replace a named graph on a SPARQL server with the store's graphs, in one atomic step."""
+    from citygraph.remote import PUBLISHED_GRAPH, RemoteStore, publish_store
+    from citygraph.store import StoreError
+
+    try:
+        remote = RemoteStore(endpoint, update_endpoint=update_endpoint, graph_store=graph_store,
+                             auth=auth.value, timeout=timeout)
+        result = publish_store(_store(store), remote, graph or PUBLISHED_GRAPH, include_ontology=ontology,
+                               method=method.value)
+    except StoreError as exc:
+        fail(str(exc), NOTHING if "no store" in str(exc) else FAILED)
+    err.print(f"published {result.triples} triples to {result.graph} "
+              f"({result.method}, {result.seconds:.1f} s)", markup=False)
+
+
+import_app = typer.Typer(no_args_is_help=True, help="Import known relations from other sources.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("twinnings")
+def import_twinnings(file: Annotated[Path | None, typer.Argument(
+                         help="A TSV of QID pairs (default: the bundled Wikidata snapshot).")] = None,
+                     online: Annotated[bool, typer.Option("--online", help="Ask Wikidata's query service.")]
+                     = False,
+                     endpoint: WikidataOpt = None,
+                     timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 120,
+                     store: StoreOpt = None) -> None:
+    """Known twinnings (Wikidata P190) as sister-city agreements, reconciled with the documents'."""
+    from citygraph import twinnings
+    from citygraph.store import StoreError
+
+    if file is not None and online:
+        fail("give a FILE or --online, not both", USAGE)
+    if endpoint and not online:
+        fail("--endpoint needs --online", USAGE)
+    try:
+        if online:
+            source = twinnings.fetch_online(endpoint or twinnings.WIKIDATA_SPARQL, timeout=timeout)
+        else:
+            source = twinnings.read_tsv(file)
+        summary = twinnings.import_twinnings(_store(store), source)
+    except twinnings.TwinningError as exc:
+        fail(str(exc), USAGE)
+    except StoreError as exc:
+        fail(str(exc), FAILED)
+    for line in summary.skipped:
+        err.print(f"skipped {line}", markup=False)
+    table = Table(title="import twinnings", show_header=False)
+    for label, value in (("twinnings", summary.pairs), ("new agreements", summary.new_agreements),
+                         ("reconciled with documents", summary.reconciled), ("places", summary.places),
+                         ("skipped rows", len(summary.skipped))):
+        table.add_row(label, str(value))
+    err.print(table)
+    raise typer.Exit(PARTIAL if summary.skipped else OK)
+
+
+@app.command()
+def link(report: Annotated[bool, typer.Option("--report", help="List unlinked places and candidates.")]
+         = False,
+         online: Annotated[bool, typer.Option("--online", help="Resolve on Wikidata what the index cannot.")]
+         = False,
+         endpoint: WikidataOpt = None,
+         fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+         timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 60,
+         store: StoreOpt = None) -> None:
+    """Places without a Wikidata link: report them, or (--online) resolve them and add owl:sameAs."""
+    import json
+
+    from citygraph import wikidata
+    from citygraph.store import StoreError
+
+    if endpoint and not online:
+        fail("--endpoint needs --online", USAGE)
+    local = _store(store)
+    try:
+        if online:
+            results = wikidata.link_online(local, endpoint or wikidata.WIKIDATA_SPARQL, timeout=timeout)
+        else:
+            results = wikidata.link_report(local)
+    except StoreError as exc:
+        fail(str(exc), NOTHING if "no store" in str(exc) else FAILED)
+    if fmt is ReportFormat.json:
+        out.print(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False), markup=False)
+        raise typer.Exit(OK)
+    table = Table("place", "label", "kind", "country", "qid", "how", "candidates",
+                  title="linked places" if online else "places without owl:sameAs")
+    for r in results:
+        candidates = "; ".join(f"{c.qid} {c.label} ({'/'.join(c.kinds)}, {'/'.join(c.countries)})"
+                               for c in r.candidates[:5])
+        table.add_row(r.place.iri, r.place.label, r.place.kind, r.place.country, r.qid or "",
+                      r.how if online else ("resolvable" if r.qid else ""), candidates)
+    out.print(table)
+    if online:
+        linked = sum(1 for r in results if r.how)
+        err.print(f"linked {linked} of {len(results)} unlinked places", markup=False)
 
 
 def main() -> None:

@@ -36,32 +36,36 @@ from typing import Literal as Choice
 import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
-from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
+from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
 
 from citygraph import __version__
-from citygraph.namespaces import CGID, PREFIXES, XSD
-from citygraph.store import QueryResult, StoreError, graph_quads, query_form
+from citygraph.namespaces import CGID, PREFIXES
+from citygraph.store import ONTOLOGY_GRAPH, LocalStore, QueryResult, StoreError, graph_quads, query_form
 
 __all__ = [
     "RemoteStore", "RemoteError", "PublishResult", "PUBLISHED_GRAPH", "USER_AGENT", "RETRY_STATUSES",
-    "SMALL_GRAPH", "safe_url",
+    "SMALL_GRAPH", "safe_url", "publish_store",
 ]
 
 PUBLISHED_GRAPH = str(CGID["graph/published"])
 USER_AGENT = f"citygraph/{__version__} (+https://w3id.org/citygraph)"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # Up to this many triples a graph goes in one SPARQL Update request whatever the server: measured on
-# Virtuoso 7.2, INSERT DATA compiles slowly (1,000 triples: 2.1 s) and its parser gives up ("memory
-# exhausted") before 10,000, while a Graph Store upload of 100,000 triples takes 2 s.
+# Virtuoso 7.2, INSERT DATA compiles slowly (1,000 triples: 2.1 s), refuses 1,572 triples ("generated
+# SQL text has exceeded 10000 lines") and 10,000 ("memory exhausted"), while a Graph Store upload of
+# 100,000 triples takes 2 s.
 SMALL_GRAPH = 200
 # A GET URL longer than this goes as a POST instead (proxies and servers cut long URLs).
 MAX_GET_URL = 2000
 MAX_RETRY_AFTER = 60.0
-_XSD_STRING = str(XSD.string)
+# Bodies above this size are sent only after a HEAD request has shown the credentials are accepted.
+PREFLIGHT_BYTES = 64 * 1024
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _CONSTRUCT_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 _RDF_FORMATS = {
-    "application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle", "application/turtle": "turtle",
-    "application/x-turtle": "turtle", "text/n3": "n3", "text/rdf+n3": "n3", "application/rdf+xml": "xml",
+    "application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle",
+    "application/turtle": "turtle", "application/x-turtle": "turtle", "text/n3": "n3", "text/rdf+n3": "n3",
+    "application/rdf+xml": "xml",
     "application/ld+json": "json-ld", "application/json": "json-ld",
 }
 
@@ -94,6 +98,25 @@ def safe_url(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def _shown(url: str) -> str:
+    """The endpoint as messages name it: no user info, no query string (which may hold a whole query).
+
+    >>> _shown("http://u:p@127.0.0.1:7878/query?query=SELECT")
+    'http://127.0.0.1:7878/query'
+    """
+    parts = urllib.parse.urlsplit(safe_url(url))
+    return urllib.parse.urlunsplit(parts._replace(query="", fragment=""))
+
+
+def _userinfo(*urls: str | None) -> tuple[str | None, str | None]:
+    for url in urls:
+        parts = urllib.parse.urlsplit(url or "")
+        if parts.username is not None:
+            password = urllib.parse.unquote(parts.password) if parts.password is not None else None
+            return urllib.parse.unquote(parts.username), password
+    return None, None
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -182,7 +205,8 @@ class _Transport:
         realm, nonce = challenge.get("realm", ""), challenge.get("nonce", "")
         ha1 = h(f"{self.user}:{realm}:{self._password}")
         ha2 = h(f"{method}:{uri}")
-        header = f'Digest username="{self.user}", realm="{realm}", nonce="{nonce}", uri="{uri}", algorithm={algorithm}'
+        header = (f'Digest username="{self.user}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
+                  f"algorithm={algorithm}")
         if "auth" in [q.strip() for q in challenge.get("qop", "").split(",")]:
             count = self._nonce_count[nonce] = self._nonce_count.get(nonce, 0) + 1
             cnonce = secrets.token_hex(8)
@@ -197,7 +221,7 @@ class _Transport:
 
     def _raw(self, method: str, url: str, body: bytes | None, headers: Mapping[str, str]) -> _Response:
         """One HTTP exchange; HTTP errors are returned, transport failures raised as RemoteError."""
-        shown = safe_url(url)
+        shown = _shown(url)
         request = urllib.request.Request(url, data=body, method=method, headers=dict(headers))
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
@@ -212,6 +236,8 @@ class _Transport:
             raise self._transport_error(shown, error.reason) from None
         except (OSError, http.client.HTTPException) as error:
             raise self._transport_error(shown, error) from None
+        except ValueError as error:  # e.g. a port that is not a number
+            raise RemoteError(f"invalid endpoint URL {shown}: {_one_line(str(error))}") from None
 
     def _transport_error(self, shown: str, reason: object) -> Exception:
         if isinstance(reason, TimeoutError | socket.timeout):
@@ -226,7 +252,7 @@ class _Transport:
         if isinstance(reason, ssl.SSLError):
             return RemoteError(f"cannot connect to {shown}: TLS error ({_one_line(str(reason))})")
         text = getattr(reason, "strerror", None) or str(reason)
-        return RemoteError(f"cannot connect to {shown}: {self.mask(_one_line(text))}")
+        return RemoteError(f"cannot connect to {shown}: {_one_line(self.mask(text))}")
 
     def _authorised(self, method: str, url: str, headers: dict[str, str]) -> dict[str, str]:
         if not self.has_credentials:
@@ -235,7 +261,7 @@ class _Transport:
             return {**headers, "Authorization": f"Basic {self._basic_token()}"}
         challenge = self._challenges.get(_origin(url))
         if challenge is None:  # a body-less probe gets the challenge, so a big body is sent once
-            probe = self._raw("GET", url, None, {"User-Agent": headers.get("User-Agent", USER_AGENT)})
+            probe = self._raw("HEAD", url, None, {"User-Agent": headers.get("User-Agent", USER_AGENT)})
             challenge = self._remember(url, probe)
         if challenge is None:
             return headers
@@ -249,12 +275,14 @@ class _Transport:
                 return fields
         return None
 
-    def send(self, method: str, url: str, *, body: bytes | None = None, headers: Mapping[str, str] | None = None,
-             retry: bool = False) -> _Response:
+    def send(self, method: str, url: str, *, body: bytes | None = None,
+             headers: Mapping[str, str] | None = None, retry: bool = False) -> _Response:
         """Send a request; retry (when ``retry``) on 429/502/503/504 and connection resets, with backoff.
 
         Returns a 2xx response; anything else is raised as a one-line RemoteError."""
-        shown = safe_url(url)
+        shown = _shown(url)
+        if body is not None and len(body) > PREFLIGHT_BYTES:
+            self._preflight(url, dict(headers or {}), shown)
         attempts = 1 + (max(self.retries, 0) if retry else 0)
         for attempt in range(attempts):
             try:
@@ -266,7 +294,18 @@ class _Transport:
                 time.sleep(max(self.backoff * 2 ** attempt, min(failure.retry_after, MAX_RETRY_AFTER)))
         raise AssertionError("unreachable")
 
-    def _once(self, method: str, url: str, body: bytes | None, headers: dict[str, str], shown: str) -> _Response:
+    def _preflight(self, url: str, headers: dict[str, str], shown: str) -> None:
+        """Check access with a HEAD before sending a big body: a server that refuses the request may
+        close the connection while the body is still being sent, which reads as a reset, not a 401."""
+        ua = {"User-Agent": headers.get("User-Agent", USER_AGENT)}
+        response = self._raw("HEAD", url, None, self._authorised("HEAD", url, ua))
+        if response.status == 401 and self.auth == "digest" and self._remember(url, response) is not None:
+            response = self._raw("HEAD", url, None, self._authorised("HEAD", url, ua))
+        if response.status in (401, 403):
+            raise self._http_error(shown, response)
+
+    def _once(self, method: str, url: str, body: bytes | None, headers: dict[str, str],
+              shown: str) -> _Response:
         response = self._raw(method, url, body, self._authorised(method, url, headers))
         if response.status == 401 and self.has_credentials and self.auth == "digest":
             # A stale or first nonce: the request was refused, not executed, so sending it again is safe.
@@ -280,16 +319,18 @@ class _Transport:
         status = response.status
         reason = http.client.responses.get(status, "")
         if status in (401, 403):
-            offered = ", ".join(sorted({_parse_challenge(v)[0] for v in response.headers.get_all("WWW-Authenticate")
-                                        or []}))
+            challenges = response.headers.get_all("WWW-Authenticate") or []
+            offered = ", ".join(sorted({_parse_challenge(value)[0] for value in challenges}))
             if not self.has_credentials:
                 hint = "set CITYGRAPH_USER and CITYGRAPH_PASSWORD"
             else:
                 hint = "check CITYGRAPH_USER and CITYGRAPH_PASSWORD"
                 if offered and self.auth not in offered:
                     hint += f", and use --auth {offered.split(', ')[0]} (the server asks for it)"
+                elif self.auth == "basic" and not offered:
+                    hint += "; Virtuoso's /sparql-auth needs --auth digest"
             return RemoteError(f"{shown}: HTTP {status} {reason}: not authorised ({hint})", status=status)
-        detail = self.mask(_one_line(response.body.decode("utf-8", "replace")))
+        detail = _one_line(self.mask(response.body.decode("utf-8", "replace")))
         message = f"{shown}: HTTP {status} {reason}" + (f": {detail}" if detail else "")
         error = RemoteError(message, status=status)
         if status in RETRY_STATUSES:
@@ -329,7 +370,8 @@ def _json_result(body: bytes, shown: str) -> QueryResult:
     try:
         document = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
-        raise RemoteError(f"malformed results from {shown}: not SPARQL JSON ({_one_line(str(error), 80)})") from None
+        detail = _one_line(str(error), 80)
+        raise RemoteError(f"malformed results from {shown}: not SPARQL JSON ({detail})") from None
     if not isinstance(document, dict):
         raise RemoteError(f"malformed results from {shown}: not SPARQL JSON")
     if "boolean" in document:
@@ -418,21 +460,25 @@ class RemoteStore:
         for url in (endpoint, update_endpoint, graph_store):
             if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
                 raise StoreError(f"not an http(s) endpoint URL: {safe_url(url)!r}")
-        self.endpoint = endpoint
-        self.update_endpoint = update_endpoint or endpoint
-        self.graph_store = graph_store
+        # Credentials written into a URL (http://user:pw@host/) are taken out of it and used like the others.
+        url_user, url_password = _userinfo(endpoint, update_endpoint, graph_store)
+        self.endpoint = safe_url(endpoint)
+        self.update_endpoint = safe_url(update_endpoint or endpoint)
+        self.graph_store = safe_url(graph_store) if graph_store else None
         self.timeout = timeout
         self.default_graphs = list(default_graphs)
-        user = user if user is not None else os.environ.get("CITYGRAPH_USER") or None
-        password = password if password is not None else os.environ.get("CITYGRAPH_PASSWORD")
+        user = user if user is not None else os.environ.get("CITYGRAPH_USER") or url_user
+        password = password if password is not None else os.environ.get("CITYGRAPH_PASSWORD", url_password)
         self._http = _Transport(user=user, password=password if user else None, auth=auth, timeout=timeout,
                                 retries=retries, backoff=backoff)
         self._server: str | None = None
 
     def __repr__(self) -> str:
-        extra = f", update_endpoint={safe_url(self.update_endpoint)!r}" if self.update_endpoint != self.endpoint else ""
+        extra = ""
+        if self.update_endpoint != self.endpoint:
+            extra = f", update_endpoint={_shown(self.update_endpoint)!r}"
         who = f", user={self._http.user!r}" if self._http.has_credentials else ""
-        return f"RemoteStore({safe_url(self.endpoint)!r}{extra}, auth={self._http.auth!r}{who})"
+        return f"RemoteStore({_shown(self.endpoint)!r}{extra}, auth={self._http.auth!r}{who})"
 
     @property
     def auth(self) -> str:
@@ -448,7 +494,7 @@ class RemoteStore:
         form = query_form(sparql)
         text = bind_values(sparql, bindings or {})
         response = self._read(text, form)
-        shown = safe_url(self.endpoint)
+        shown = _shown(self.endpoint)
         if form in ("SELECT", "ASK"):
             return _json_result(response.body, shown)
         return _graph_result(response, shown)
@@ -457,7 +503,7 @@ class RemoteStore:
         wrapper = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
         wrapper.setOnlyConneg(True)  # no format=/output= parameters: some servers reject unknown ones
         wrapper.setQuery(text)
-        wrapper.setReturnFormat(JSON)
+        wrapper.setReturnFormat(TURTLE if form in ("CONSTRUCT", "DESCRIBE") else JSON)
         for graph in self.default_graphs:
             wrapper.addDefaultGraph(graph)
         wrapper.setMethod(GET)
@@ -519,7 +565,7 @@ class RemoteStore:
         try:
             return int(result.rows[0]["n"])
         except (IndexError, KeyError, ValueError):
-            raise RemoteError(f"malformed results from {safe_url(self.endpoint)}: no count") from None
+            raise RemoteError(f"malformed results from {_shown(self.endpoint)}: no count") from None
 
     def publish(self, data: rdflib.Graph | Iterable[ox.Quad | ox.Triple], graph: str = PUBLISHED_GRAPH, *,
                 method: Choice["auto", "update", "put", "staged"] = "auto") -> PublishResult:
@@ -530,8 +576,8 @@ class RemoteStore:
 
         - ``update``: one SPARQL Update request ``DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> {...} }``
           (one request is one transaction on Oxigraph and Virtuoso; splitting it into several requests
-          would not be atomic). Oxigraph: 6.4 s. Virtuoso refuses it beyond a few thousand triples
-          (its parser runs out of stack) and compiles slowly (1,000 triples: 2.1 s).
+          would not be atomic). Oxigraph: 6.4 s. Virtuoso compiles it slowly (1,000 triples: 2.1 s)
+          and refuses it from about 1,500 triples (SQL text limit, parser stack).
         - ``put``: Graph Store Protocol ``PUT <store>?graph=<g>``. Oxigraph replaces the graph in one
           transaction (a body with a syntax error at its last line leaves the old graph): 5.3 s. Virtuoso
           does NOT: a failed PUT leaves the triples read before the error.
@@ -557,9 +603,11 @@ class RemoteStore:
         elif method in ("put", "staged"):
             store = self._graph_store()
             if store is None:
-                raise StoreError(f"no Graph Store endpoint known for {safe_url(self.update_endpoint)}: "
+                raise StoreError(f"no Graph Store endpoint known for {_shown(self.update_endpoint)}: "
                                  "give one (--graph-store URL)")
-        if method == "update":
+        if count == 0:
+            self.update(f"DROP SILENT GRAPH {target}", idempotent=True)
+        elif method == "update":
             text = _as_sparql(body.decode("utf-8"))
             self.update(f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{text}}} }}",
                         idempotent=True)
@@ -577,7 +625,7 @@ class RemoteStore:
             self._put(store, staging, body)
             loaded = self._count(staging)
             if loaded != count:
-                raise RemoteError(f"{safe_url(store)}: the staging graph holds {loaded} of {count} triples; "
+                raise RemoteError(f"{_shown(store)}: the staging graph holds {loaded} of {count} triples; "
                                   f"{graph} was left unchanged")
             # Not retried: a second MOVE after a first that succeeded would move an empty graph.
             self.update(f"MOVE SILENT GRAPH {_iri(staging)} TO GRAPH {_iri(graph)}")
@@ -586,3 +634,17 @@ class RemoteStore:
                 self.update(f"DROP SILENT GRAPH {_iri(staging)}", idempotent=True)
             except StoreError:
                 pass
+
+
+def publish_store(local: LocalStore, remote: RemoteStore, graph: str = PUBLISHED_GRAPH, *,
+                  include_ontology: bool = True, method: Choice["auto", "update", "put", "staged"] = "auto"
+                  ) -> PublishResult:
+    """Publish the union of the local store's graphs as one named graph on ``remote``.
+
+    The ontology graph is included by default: the saved queries read the area scheme and the class
+    labels from it, so without it they would answer differently on the server than on the local store."""
+    quads = local.quads()
+    if not include_ontology:
+        ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+        quads = (quad for quad in quads if quad.graph_name != ontology)
+    return remote.publish(quads, graph, method=method)

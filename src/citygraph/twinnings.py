@@ -30,10 +30,11 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
+from citygraph import namespaces as ns
 from citygraph.gazetteer import Gazetteer, places_dir
 from citygraph.mint import agreement_iri, document_iri, new_graph, place_iri
 from citygraph.model import Agreement, Party
-from citygraph.namespaces import CG, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, WD, XSD
+from citygraph.namespaces import CG, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, WD
 from citygraph.store import ONTOLOGY_GRAPH, TWINNINGS_GRAPH, LocalStore, StoreError
 
 __all__ = [
@@ -199,7 +200,7 @@ def _qid(term: object) -> str | None:
 def fetch_online(endpoint: str = WIKIDATA_SPARQL, *, timeout: float = 120,
                  gazetteer: Gazetteer | None = None) -> TwinningSource:
     """All P190 links with English labels and P17 countries from a Wikidata SPARQL endpoint."""
-    from citygraph.remote import RemoteStore
+    from citygraph.remote import RemoteStore, safe_url
 
     gaz = gazetteer or Gazetteer.default()
     iso_by_qid = {country.qid: country.iso2 for country in gaz.countries() if country.qid}
@@ -233,8 +234,6 @@ def fetch_online(endpoint: str = WIKIDATA_SPARQL, *, timeout: float = 120,
                 cache[qid] = place(qid)
         rows.append((cache[a], cache[b]))
     today = datetime.now(UTC).date().isoformat()
-    from citygraph.remote import safe_url
-
     return TwinningSource(title=f"Wikidata P190 twinnings from {safe_url(endpoint)}, retrieved {today}",
                           pairs=_pairs(rows), issued=today)
 
@@ -337,7 +336,7 @@ def twinnings_graph(source: TwinningSource, existing: Mapping[frozenset[str], _M
     g.add((doc, DCTERMS.source, Literal(WIKIDATA_SOURCE)))
     g.add((doc, DCTERMS.title, Literal(source.title)))
     if source.issued:
-        g.add((doc, DCTERMS.issued, Literal(source.issued, datatype=XSD.date)))
+        g.add((doc, DCTERMS.issued, Literal(source.issued, datatype=ns.XSD.date)))
     summary = ImportSummary(pairs=len(source.pairs), skipped=list(source.skipped))
     described: set[str] = set()
     for twinning in source.pairs:
@@ -350,7 +349,7 @@ def twinnings_graph(source: TwinningSource, existing: Mapping[frozenset[str], _M
         else:
             a = twinning.iri
             g.add((a, RDF.type, CG.SisterCityAgreement))
-            g.add((a, CG.confidence, Literal(CONFIDENCE, datatype=XSD.decimal)))
+            g.add((a, CG.confidence, Literal(CONFIDENCE, datatype=ns.XSD.decimal)))
             for place in (twinning.a, twinning.b):
                 g.add((a, CG.party, place.iri))
                 if place.qid not in described:
