@@ -46,9 +46,15 @@ _WORD_NUMBERS = {
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
+_ORDINALS = {w: i + 1 for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
+_ORDINALS.update({f"twenty-{w}": 20 + n for w, n in list(_ORDINALS.items())[:9]})
+_ORDINALS.update({"thirtieth": 30, "thirty-first": 31})
+_DAY_WORDS = r"(?P<dayw>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")"
 _YEAR_WORDS = re.compile(
-    rf"\b{_D}(?:\s+day)?\s+of\s+{_M},?\s+(?P<words>(?:(?:one|two) thousand|nineteen|twenty)[a-z\s-]+?)(?=[.,;]|$)",
-    re.I)
+    rf"\b(?:{_D}|{_DAY_WORDS})(?:\s+day)?\s+of\s+{_M},?\s+"
+    r"(?P<words>(?:(?:one|two) thousand|nineteen|twenty)[a-z\s-]+?)(?=[.,;]|$)", re.I)
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,8 @@ def words_to_year(words: str) -> int | None:
     1956
     >>> words_to_year("nineteen fifty-six")
     1956
+    >>> words_to_year("nineteen hundred and fifty-six")
+    1956
     """
     tokens = [t for t in re.split(r"[\s-]+", words.lower()) if t and t != "and"]
     if "thousand" in tokens:
@@ -87,6 +95,13 @@ def words_to_year(words: str) -> int | None:
             else:
                 return None
         year = total + current
+    elif "hundred" in tokens:  # "nineteen hundred and fifty-six"
+        i = tokens.index("hundred")
+        head = [_WORD_NUMBERS.get(t) for t in tokens[:i]]
+        tail = [_WORD_NUMBERS.get(t) for t in tokens[i + 1:]]
+        if len(head) != 1 or None in head or None in tail:
+            return None
+        year = head[0] * 100 + sum(tail)
     else:
         values = [_WORD_NUMBERS.get(t) for t in tokens]
         if not values or None in values or values[0] not in range(10, 21):
@@ -116,7 +131,8 @@ def find_dates(text: str) -> list[DateMention]:
             found.append(DateMention(m.start(), m.end(), year, month, day, rel))
 
     for m in _YEAR_WORDS.finditer(text):
-        add(m, words_to_year(m["words"]), _MONTHS[m["mon"].lower().rstrip(".")], int(m["day"]))
+        day = int(m["day"]) if m["day"] else _ORDINALS[m["dayw"].lower()]
+        add(m, words_to_year(m["words"]), _MONTHS[m["mon"].lower().rstrip(".")], day)
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):
             groups = m.groupdict()

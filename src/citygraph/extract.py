@@ -128,7 +128,10 @@ def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:
     officials = find_officials(sentences, gaz)
     places = [find_places(s.text, gaz, persons=_person_spans(s.text, officials)) for s in sentences]
     places = _prefer_longer_names(sentences, places)
-    places = [_infer_countries(found) for found in places]
+    places = _repeat_names(sentences, places)
+    places = [_country_from_next(s.text, _infer_countries(found)) for s, found in zip(sentences, places,
+                                                                                    strict=True)]
+    places = _share_countries(places)
     candidates = _candidates(sentences, places)
     groups = _group(candidates, sentences, places)
     main_keys = [_key(g[0]) for g in groups if not g[0].passing]
@@ -173,6 +176,42 @@ def _prefer_longer_names(sentences: list[Sentence], places: list[list[PlaceMenti
     return out
 
 
+def _share_countries(places: list[list[PlaceMention]]) -> list[list[PlaceMention]]:
+    """A name whose country one mention shows ("Rambouillet, ..., France") has it everywhere."""
+    known: dict[str, str] = {}
+    for found in places:
+        for m in found:
+            country = m.country or m.resolution.country
+            if m.role != "country" and country:
+                known.setdefault(m.resolution.label.casefold(), country)
+    out = []
+    for found in places:
+        fixed = []
+        for m in found:
+            code = known.get(m.resolution.label.casefold())
+            if m.role != "country" and not (m.country or m.resolution.country) and code:
+                m = replace(m, country=code, resolution=replace(m.resolution, country=code))
+            fixed.append(m)
+        out.append(fixed)
+    return out
+
+
+def _repeat_names(sentences: list[Sentence], places: list[list[PlaceMention]]) -> list[list[PlaceMention]]:
+    """A name the text once marked as a place ("the towns of Rambouillet") is a place wherever it recurs."""
+    names = {m.text: m for found in places for m in found
+             if m.role in ("place", "venue") and not m.known and len(m.text) > 3}
+    out = []
+    for s, found in zip(sentences, places, strict=True):
+        found = list(found)
+        for text, proto in names.items():
+            for hit in re.finditer(r"(?<![\w-])" + re.escape(text) + r"(?![\w-])", s.text):
+                if any(m.start < hit.end() and hit.start() < m.end for m in found):
+                    continue
+                found.append(replace(proto, start=hit.start(), end=hit.end(), role="place"))
+        out.append(sorted(found, key=lambda m: m.start))
+    return out
+
+
 def _infer_countries(found: list[PlaceMention]) -> list[PlaceMention]:
     """An unknown place takes the one country its sentence names that no other place there claims."""
     countries = {m.country for m in found if m.role == "country" and m.country}
@@ -186,6 +225,22 @@ def _infer_countries(found: list[PlaceMention]) -> list[PlaceMention]:
         if m.role != "country" and not m.country and not m.resolution.country:
             m = replace(m, country=code, resolution=replace(m.resolution, country=code))
         out.append(m)
+    return out
+
+
+def _country_from_next(sentence: str, found: list[PlaceMention]) -> list[PlaceMention]:
+    """"Rambouillet, then in the French department of Seine-et-Oise": the place named just after,
+    across a comma, locates the one before it."""
+    out = list(found)
+    for i, m in enumerate(out):
+        if m.role == "country" or m.country or m.resolution.country:
+            continue
+        for n in out[i + 1:]:
+            gap = sentence[m.end:n.start]
+            code = n.country or n.resolution.country
+            if n.role != "country" and code and gap.lstrip().startswith(",") and len(gap) < 60:
+                out[i] = replace(m, country=code, resolution=replace(m.resolution, country=code))
+                break
     return out
 
 
@@ -320,7 +375,8 @@ def _assemble(group: list[_Candidate], sentences: list[Sentence], places: list[l
               reference: dt.date | None) -> Agreement | None:
     main = _best(group)
     parties = _unique([m for c in group for m in c.parties if _party(m).key in _key(main)] or main.parties)
-    types = main.types or [t for c in group for t in c.types]
+    types = main.types or [t for c in group for t in c.types] or [
+        t for s in sentences[:3] for t in _types(s.text)]  # a charter titled "Twinning Charter"
     kind = _specific(types) or "CooperationAgreement"
     if re.search(r"\b(re-?sign\w*|renew\w*|reaffirm\w*)\b", main.sentence.text, re.I) and not main.passing:
         kind = "Renewal"

@@ -187,9 +187,12 @@ class Gazetteer:
                                   lon=_float(lon)),
                              [name, *_split(aliases)], []]
             order.append(ident)
+        stop = _stoplist(folder / "alias_stoplist.txt")
         places = []
         for ident in order:
             fields, strong, weak = cities[ident]
+            strong = [a for i, a in enumerate(strong) if i == 0 or normalise(a) not in stop]
+            weak = [a for a in weak if normalise(a) not in stop]
             seen = {normalise(fields["name"])}
             aliases = []
             for alias in [*strong, *weak]:
@@ -281,6 +284,14 @@ def _compact(text: str) -> str:
 def _drop_the(text: str) -> str:
     text = text.strip()
     return text[4:] if text[:4].lower() == "the " else text
+
+
+def _stoplist(path: Path) -> frozenset[str]:
+    """Everyday words that sources list as aliases; they would make "Great Yarmouth" a place "Great"."""
+    if not path.exists():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(normalise(x) for x in lines if x.strip() and not x.startswith("#"))
 
 
 def _latin(text: str) -> bool:

@@ -38,10 +38,22 @@ def national_titles() -> frozenset[str]:
     return labels("national-official")
 
 
+_NOT_BREAKERS = {"of", "the", "city", "county", "state", "municipal", "general", "member", "judge", "executive",
+                 "manager", "delegate", "leader", "head", "party", "first", "chief", "d'affaires"}
+
+
 @cache
 def title_words() -> frozenset[str]:
-    """Single words of titles: a capitalised one ends a place or person name ("Seoul Mayor Park")."""
-    return frozenset(w for t in all_titles() for w in t.replace("-", " ").split() if w not in {"of", "the"})
+    """Head words of titles ("mayor", "governor") and their usual modifiers ("vice", "deputy").
+
+    A capitalised one ends a place or person name ("Seoul Mayor Park"); words that also name places
+    or bodies ("City", "County", "State") do not, or "Grant County" would be cut in two.
+
+    >>> "mayor" in title_words(), "county" in title_words()
+    (True, False)
+    """
+    heads = {t.replace("-", " ").split()[-1] for t in all_titles()} | {"vice", "deputy", "acting", "lord"}
+    return frozenset(heads - _NOT_BREAKERS)
 
 
 def organisation_words() -> frozenset[str]:

@@ -21,7 +21,7 @@ __all__ = ["OfficialMention", "find_officials", "SIGN_VERB"]
 
 SIGN_VERB = re.compile(
     r"\b(signed|sign|signs|re-?signed|re-sign|inked|ink|concluded|affixing their signatures|"
-    r"appended our signatures|put their signatures|initialled)\b(?!\s+(?:ceremony|of\b))", re.I)
+    r"appended our signatures|put their signatures|put (?:their|his|her|our) names? to|initialled|bears? the signatures? of)\b(?!\s+(?:ceremony|of\b))", re.I)
 _NOT_SIGNER = re.compile(r"\b(witness(?:ed)?(?: by)?|in the presence of|attended by|presence of|"
                          r"accompanied by|welcomed by|met with)\b[^.;]*$", re.I)
 _NAME_TOKEN = re.compile(r"^[A-Z\u00c0-\u024f][\w'\-]*\.?$")
@@ -29,6 +29,12 @@ _PARTICLES = {"de", "la", "del", "van", "von", "der", "bin", "binti", "al", "da"
 _SIG_LINE = re.compile(r"^\(?(?:signed\)?\s*)?(?P<name>[A-Z][\w'.\-]+(?:\s+[A-Z][\w'.\-]+){1,4})\s*,\s*"
                        r"(?P<title>[A-Za-z][A-Za-z .\-]{2,40})$")
 _SIGNED_LINE = re.compile(r"^\(\s*signed\s*\)\s*(?P<name>[A-Z][\w'.\-]+(?:\s+[A-Z][\w'.\-]+){1,4})\.?$", re.I)
+
+
+_BARE_NAME = re.compile(r"^[A-Z][\w'.\-]+(?:\s+(?:[A-Z][\w'.\-]+|de|la|van|von|del|da)){1,5}\.?$")
+_PLURAL_TITLES = re.compile(r"\b(?:the\s+)?(?:respective\s+)?(?P<title>mayors|governors|chairmen|chairpersons|"
+                            r"presidents|heads)\s+of\s+(?:the\s+)?(?:towns\s+of\s+|cities\s+of\s+)?"
+                            r"(?P<rest>[^;:]{3,160})", re.I)
 
 
 @dataclass
@@ -92,8 +98,8 @@ def _title_before(sentence: str, start: int) -> re.Match[str] | None:
     if last is None:
         return None
     between = window[last.end():]
-    if re.search(r"[;:!?]|\b(said|and|met|with|signed|by)\b|,\s", between) and not re.fullmatch(
-            r"\s*(?:of|for|to|at)\b[^;:!?]*", between):
+    if not re.fullmatch(r"\s*|\s*(?:of|for|to|at|in)\b[^;:!?,]*(?:,\s*)?", between) or re.search(
+            r"\b(said|and|met|with|signed|by|agreed|that|who|which)\b", between):
         return None
     if len(between.split()) > 12:
         return None
@@ -150,9 +156,16 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
         off.signed = off.signed or (signed and not off.national)
         off.sentences.append(sent.index)
 
+    in_signatures = False
     for sent in sentences:
         text = sent.text
+        if in_signatures and _BARE_NAME.match(text) and _looks_like_name(text.rstrip(". "), gaz):
+            record(text.rstrip(". "), None, None, sent, True)  # the next name of a signature block
+            continue
+        in_signatures = False
         line = _SIG_LINE.match(text) or _SIGNED_LINE.match(text)
+        if line and _SIGNED_LINE.match(text):
+            in_signatures = True
         if line:
             title = line.groupdict().get("title")
             title_ok = title is None or _title_regex().search(title) or _title_regex().search(
@@ -195,12 +208,49 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
             if behalf:
                 place = next((p for p in places if p.start == end + behalf.end()), place)
             if title is None and name.lower() not in found and not any(
-                    _subject_or_agent(text, start, v) for v in verbs):
+                    _untitled_signer(text, start, end, v) for v in verbs):
                 continue
             signed = any(_subject_or_agent(text, start, v) for v in verbs)
             record(name, title, place, sent, signed)
         _surname_mentions(text, sent, found, verbs, record)
+    _plural_title_parties(sentences, list(found.values()), gaz)
     return list(found.values())
+
+
+def _plural_title_parties(sentences: list[Sentence], officials: list[OfficialMention], gaz: Gazetteer) -> None:
+    """"we, the Mayors of Great Yarmouth and Rambouillet have appended our signatures" + two
+    signature lines: the signatories take the title and the places in that order."""
+    open_ = [o for o in officials if o.signed and o.place is None]
+    if len(open_) < 2:
+        return
+    for sent in sentences:
+        m = _PLURAL_TITLES.search(sent.text)
+        if not m or not SIGN_VERB.search(sent.text):
+            continue
+        places = [p for p in find_places(m["rest"], gaz) if p.role not in ("country", "container")]
+        if len(places) != len(open_):
+            continue
+        title = m["title"].rstrip("s").capitalize()
+        if title.endswith("me"):
+            title = title[:-2] + "man"  # chairmen -> chairman
+        for off, place in zip(sorted(open_, key=lambda o: o.sentences[0]), places, strict=True):
+            off.place = place
+            off.title = off.title or title
+        return
+
+
+def _untitled_signer(text: str, start: int, end: int, verb: re.Match[str]) -> bool:
+    """A name with no title is a signer only in plain active forms: "A and B signed", "signed by A";
+    a name containing a place ("Puerto Morelos and Medellin sign") is the place, not a person."""
+    if not _subject_or_agent(text, start, verb):
+        return False
+    gaz = Gazetteer.default()
+    if any(gaz.is_place_name(w) for w in text[start:end].split() if len(w) > 3):
+        return False
+    if start < verb.start():
+        between = text[end:verb.start()]
+        return len(between.split()) <= 4 and not re.search(r"\b(was|were|is|are|been|be)\b", between)
+    return True
 
 
 def _subject_or_agent(text: str, start: int, verb: re.Match[str]) -> bool:
@@ -212,6 +262,8 @@ def _subject_or_agent(text: str, start: int, verb: re.Match[str]) -> bool:
         return not re.search(r"[;]|\b(said|says|witnessed|spoke|attended|which|who|while|whereas)\b|"
                              + SIGN_VERB.pattern, clause, re.I)
     after = text[verb.end():start]
+    if verb.group().lower().endswith(" of"):  # "bears the signatures of the two mayors: A, B"
+        return not re.search(r"[;.]", after)
     return bool(re.search(r"\b(by|with)\b", after)) and not re.search(r"[;.]", after)
 
 

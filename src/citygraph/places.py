@@ -50,18 +50,23 @@ KIND_WORDS = {
 _PREFIX_KIND = re.compile(
     r"(?:\b(?:the\s+)?(?:[A-Z][\w-]+\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west|"
     r"coastal|capital|border|northeastern|northwestern|southeastern|southwestern)\s+)*"
-    r"(?P<kind>city|town|towns|province|prefecture|region|state|county|municipality|oblast|district|capital)"
+    r"(?P<kind>city|town|towns|province|prefecture|region|state|county|municipality|oblast|district|capital|"
+    r"mayors?|governors?)"
     r"\s+of\s+(?:the\s+)?)$", re.I)
 _PAREN_COUNTRY = re.compile(r"^\s*\((?P<c>[^()]{2,40})\)")
-_COMMA_COUNTRY = re.compile(r"^\s*,\s*(?:the\s+)?(?P<c>[A-Z][\w.' -]{1,40}?)(?=\s*(?:[,.;:)]|\s+and\b|\s+-|$))")
+_COMMA_COUNTRY = re.compile(r"^\s*,\s*(?:[^,()]{2,30},\s*)?(?:the\s+)?(?P<c>[A-Z][\w.' -]{1,40}?)(?=\s*(?:[,.;:)]|\s+and\b|\s+-|$))")
 _OF_IN_COUNTRY = re.compile(r"^\s*(?:,\s*)?(?:in|of)\s+(?:the\s+)?(?P<c>[A-Z][\w.' -]{1,45}?)"
                             r"(?=\s*(?:[,.;:)]|\s+(?:and|have|has|signed|on|to|yesterday|in|are|were|will)\b|$))")
 _DEMONYM_BEFORE = re.compile(r"(?:\b(?P<c>[A-Z][\w-]+(?:\s[A-Z][\w-]+)?)(?:'s|')\s+|"
                              r"\bthe\s+(?P<d>[A-Z][\w-]+)\s+(?:[\w-]+\s+){0,3}$)$")
 _VENUE_BEFORE = re.compile(r"\b(?:in|at|held in|visit to|visited|venue|arrived in|hosted in|trip to)\s+"
-                           r"(?:the\s+)?$", re.I)
-_CONTAINER_BEFORE = re.compile(r"\b(?:in|of)\s+(?:the\s+)?$", re.I)
+                           r"(?:the\s+)?(?:[A-Z][\w-]+\s+)?(?:(?:department|province|prefecture|region|state|"
+                           r"county|district|city|town)\s+of\s+(?:the\s+)?)?$", re.I)
+_CONTAINER_GAP = re.compile(r"\s*(?:,\s*)?(?:in|of)\s+(?:the\s+)?(?:(?:state|province|prefecture|region|county|"
+                            r"oblast)\s+of\s+(?:the\s+)?)?", re.I)
 _DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][\w.' ]{2,30})?)\s*[,(–—-]")
+_DATELINE_DATE = re.compile(r"^\s*(?P<place>[A-Z][\w.'\- ]{2,30}),\s+(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
+                            r"Oct|Nov|Dec)[a-z]*\.?\s+\d|\d{1,2}\s+[A-Z][a-z]+\s+\d{4})")
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,13 @@ def _org_words() -> frozenset[str]:
 
 
 @cache
+def _lexicon_words() -> frozenset[str]:
+    """Words of titles, bodies and place kinds: never the extra word of a longer place name."""
+    phrases = lexicon.all_titles() | lexicon.government_bodies() | lexicon.organisation_words()
+    return frozenset({w for p in phrases for w in p.split()} | set(KIND_WORDS))
+
+
+@cache
 def _body_phrases() -> tuple[str, ...]:
     return tuple(sorted(lexicon.government_bodies(), key=len, reverse=True))
 
@@ -96,6 +108,9 @@ def strip_dateline(sentence: str) -> tuple[str, str | None]:
     >>> strip_dateline("CEBU, Philippines - Both Mandaue City and Mosul City signed.")[1]
     'CEBU, Philippines'
     """
+    dated = _DATELINE_DATE.match(sentence)
+    if dated:
+        return sentence, dated["place"].strip()  # "Vientiane, August 9, 2021 - ..."
     m = _DATELINE.match(sentence)
     if not m:
         return sentence, None
@@ -126,7 +141,8 @@ def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
         gap = sentence[tokens[i - 1].end():tok.start()] if i else ""
         if current and gap.strip():
             close()
-        if is_cap and low not in titles and not (not current and low in _STOP):
+        is_title = low in titles or (low.endswith("s") and low[:-1] in titles)
+        if is_cap and not is_title and not (not current and low in _STOP):
             if word.endswith("'s") and low != "people's":
                 close()  # "South Africa's Cape Town": a possessive ends a name
                 continue
@@ -164,9 +180,14 @@ def _country_after(sentence: str, end: int, gaz: Gazetteer) -> str | None:
     for pattern in (_PAREN_COUNTRY, _OF_IN_COUNTRY, _COMMA_COUNTRY):
         m = pattern.match(tail)
         if m:
-            code = gaz.country_code(m["c"].strip())
+            name = m["c"].strip()
+            code = gaz.country_code(name)
             if code:
                 return code
+            # "Grant County, Washington": a region named after a place gives its country
+            regions = {p.country for p in gaz.lookup(strip_admin_words(name)[0]) if p.kind == "region"}
+            if len(regions) == 1 and pattern is not _OF_IN_COUNTRY:
+                return regions.pop()
     return None
 
 
@@ -236,11 +257,13 @@ def find_places(sentence: str, gaz: Gazetteer | None = None, *, persons: list[tu
     for start, end, toks in _runs(sentence):
         if any(ps < end and start < pe for ps, pe in persons):
             continue
+        if sentence[end - 1] == "." and not re.search(r"\b(?:St|Mt|Ft|[A-Z])\.$", sentence[start:end]):
+            end -= 1  # a sentence's full stop is not part of the name
         text = sentence[start:end]
         if gaz.country_code(text) and re.match(r"\s+(?:city|province|state|region|town|capital)\b", sentence[end:]):
             continue  # "the Polish city of Plock": an adjective of a country, not a place
         prefix = _PREFIX_KIND.search(sentence[max(0, start - 70):start])
-        kind_hint = KIND_WORDS.get(prefix["kind"].lower()) if prefix else None
+        kind_hint = KIND_WORDS.get(prefix["kind"].lower()) if prefix else None  # "mayor of": no kind
         after_kind, new_end = _kind_after(sentence, end)
         if after_kind:
             kind_hint, end = after_kind, new_end
@@ -253,6 +276,12 @@ def find_places(sentence: str, gaz: Gazetteer | None = None, *, persons: list[tu
             if not text:
                 continue
         elif _is_organisation(text):
+            tail = re.search(r"\bof\s+(?:the\s+)?([A-Z][^,;]*)$", text)  # "Town Hall of Rambouillet"
+            if tail and not _is_organisation(tail.group(1)):
+                s0 = start + tail.start(1)
+                m = _mention(sentence, s0, end, gaz, None, True)
+                if m is not None and m.role != "country":
+                    mentions.append(replace(m, role="venue"))
             continue
         forced = bool(prefix) or bool(after_kind) or is_body or bool(
             _PAREN_COUNTRY.match(sentence[end:]) and _country_after(sentence, end, gaz))
@@ -262,7 +291,18 @@ def find_places(sentence: str, gaz: Gazetteer | None = None, *, persons: list[tu
         if whole is not None and (whole.known or forced or whole.role == "country"):
             mentions.append(whole)
             continue
-        for s, e in _known_subspans(sentence, [t for t in toks if t.start() >= start and t.end() <= end], gaz):
+        inner = [t for t in toks if t.start() >= start and t.end() <= end]
+        spans = _known_subspans(sentence, inner, gaz)
+        uncovered = [t.group().lower().rstrip(".") for t in inner
+                     if not any(s <= t.start() and t.end() <= e for s, e in spans)]
+        plain = uncovered and not any(w in _CONNECTORS or w in _lexicon_words() for w in uncovered)
+        if spans and plain and len(inner) <= 4 and whole is None:
+            # "Great Yarmouth", "Puerto Morelos": a longer name around a known one is its own place
+            whole = _mention(sentence, start, end, gaz, kind_hint, True)
+            if whole is not None:
+                mentions.append(whole)
+                continue
+        for s, e in spans:
             m = _mention(sentence, s, e, gaz, None, False)
             if m is not None:
                 mentions.append(m)
@@ -292,14 +332,17 @@ def _with_role(sentence: str, m: PlaceMention, all_mentions: list[PlaceMention],
         return m
     if dateline and m.start < len(dateline) + 2:
         return replace(m, role="dateline")
-    before = sentence[max(0, m.start - 25):m.start]
+    before = sentence[max(0, m.start - 60):m.start]
     prev = [o for o in all_mentions if o.end <= m.start and o.role != "country"]
-    if prev and _CONTAINER_BEFORE.search(before) and sentence[prev[-1].end:m.start].strip().lower() in (
-            "in", "in the", "of", "of the", ",") and m.resolution.kind == "region":
+    if prev and _CONTAINER_GAP.fullmatch(sentence[prev[-1].end:m.start]) and m.resolution.kind == "region" \
+            and prev[-1].role != "container":
         return replace(m, role="container")
     if prev and sentence[prev[-1].end:m.start].strip() == "," and m.resolution.kind == "region" \
             and prev[-1].resolution.kind == "city":
         return replace(m, role="container")
-    if _VENUE_BEFORE.search(before):
+    if prev and sentence[prev[-1].end:m.start].strip() == "," and prev[-1].role in ("place", "venue") and \
+            _COMMA_COUNTRY.match(sentence[m.end:]) and not m.known:
+        return replace(m, role="container")  # "Rambouillet, Seine-et-Oise, France"
+    if m.role == "venue" or _VENUE_BEFORE.search(before):
         return replace(m, role="venue")
     return m

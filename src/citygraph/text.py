@@ -92,14 +92,40 @@ def _html_to_text(html: str, url: str | None) -> tuple[str, str | None, str | No
     return text, title, date
 
 
+_OCR_APOSTROPHE = re.compile(r"\b(of|the|and|to)'(?=\s)")
+
+
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    text = _OCR_APOSTROPHE.sub(r"\1", text)  # scans read "of" as "of'"
+    text = re.sub(r"(?<=[^\W\d_])-[ ]+(?=[^\W\d_])", "-", text)  # "Seine- et- Oise", "co- operate"
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _mostly_upper(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+_WRAP_END = re.compile(r"(?:\b(?:and|or|of|the|in|between|with|to|for|a|an|on|by|from)|,)$", re.I)
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join hard-wrapped lines (scans, PDFs, e-mails): a line that ends mid-phrase continues below.
+
+    >>> _unwrap(["Komaki City in Aichi Prefecture, and", "Grant County signed.", "Next"])
+    ['Komaki City in Aichi Prefecture, and Grant County signed.', 'Next']
+    """
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1] if out else ""
+        wrapped = prev and line and not _SENTENCE_END.search(prev) and len(prev.split()) >= 3 and (
+            _WRAP_END.search(prev) or (line[0].islower() and len(prev) > 40))
+        if wrapped:
+            out[-1] = f"{prev} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def clean_lines(text: str) -> list[str]:
@@ -112,7 +138,7 @@ def clean_lines(text: str) -> list[str]:
     >>> clean_lines("Home\\nNews\\nAn Giang\\nBac Giang\\nSeoul and Hanoi signed an MOU on Monday.")
     ['Seoul and Hanoi signed an MOU on Monday.']
     """
-    raw = [_SPACES.sub(" ", _BULLET.sub("", line)).strip() for line in text.split("\n")]
+    raw = _unwrap([_SPACES.sub(" ", _BULLET.sub("", line)).strip() for line in text.split("\n")])
     short = [bool(line) and len(line.split()) <= 4 and not _SENTENCE_END.search(line) for line in raw]
     keep: list[str] = []
     i = 0
