@@ -6,14 +6,9 @@ import re
 from functools import cache
 
 from citygraph import vocab
+from citygraph.phrases import PhraseMatcher
 
 __all__ = ["find_areas", "area_cue"]
-
-
-@cache
-def _area_regex() -> re.Pattern[str]:
-    labels = sorted(vocab.area_labels(), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(label) for label in labels) + r")(?![\w-])", re.I)
 
 
 def _coordinated(text: str) -> str:
@@ -22,18 +17,21 @@ def _coordinated(text: str) -> str:
                   r"\1 \3 and \2 \3", text)
 
 
+@cache
+def _matcher() -> PhraseMatcher:
+    return PhraseMatcher(vocab.area_labels())
+
+
 def find_areas(text: str) -> list[str]:
-    """Concept IRIs of the areas a text names, in order of first mention.
+    """Concept IRIs of the areas a text names, in order of first mention (longest label first).
 
     >>> [a.rsplit("/", 1)[1] for a in find_areas("cooperation in transportation and tourism")]
     ['transport', 'tourism']
     """
-    labels = vocab.area_labels()
     out: list[str] = []
-    for m in _area_regex().finditer(_coordinated(text)):
-        concept = labels[m.group().lower()]
+    for _, _, _, concept in _matcher().finditer(_coordinated(text)):
         if concept not in out:
-            out.append(concept)
+            out.append(str(concept))
     return out
 
 

@@ -57,6 +57,10 @@ _YEAR_WORDS = re.compile(
     r"(?P<words>(?:(?:one|two) thousand|nineteen|twenty)[a-z\s-]+?)(?=[.,;]|$)", re.I)
 
 
+_ANY_DATE = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|yesterday|today|day|monday|"
+                       r"tuesday|wednesday|thursday|friday|saturday|sunday)", re.I)
+
+
 @dataclass(frozen=True)
 class DateMention:
     start: int
@@ -122,6 +126,8 @@ def find_dates(text: str) -> list[DateMention]:
     >>> [(d.year, d.month, d.day) for d in find_dates("signed in July 2018 and renewed in 2021")]
     [(2018, 7, None), (2021, None, None)]
     """
+    if not _ANY_DATE.search(text):
+        return []
     found: list[DateMention] = []
     spans: list[tuple[int, int]] = []
 

@@ -18,6 +18,7 @@ from citygraph.gazetteer import Gazetteer
 from citygraph.link import strip_admin_words
 from citygraph.model import Agreement, Document, Extraction, Official, Party
 from citygraph.officials import SIGN_VERB, OfficialMention, find_officials
+from citygraph.phrases import PhraseMatcher
 from citygraph.places import KIND_WORDS, PlaceMention, find_places
 from citygraph.sentences import Sentence, split_sentences
 
@@ -39,23 +40,20 @@ _SAME_DAY = {"the same day", "earlier the same day", "earlier that day", "earlie
 
 
 @cache
-def _cue_regex(kind: str) -> re.Pattern[str]:
+def _cues(kind: str) -> PhraseMatcher:
     words = vocab.signing_cues() if kind == "sign" else vocab.negation_cues()
     if kind == "neg":  # an announced signing is still an agreement (dates handle the future tense)
         words = [w for w in words if "sign" not in w]
-    words = sorted(words, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I)
+    return PhraseMatcher(words)
 
 
 @cache
-def _type_regex() -> re.Pattern[str]:
-    labels = sorted(vocab.agreement_type_labels(), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(label) for label in labels) + r")(?![\w-])", re.I)
+def _type_matcher() -> PhraseMatcher:
+    return PhraseMatcher({label: iri.rsplit("#", 1)[-1] for label, iri in vocab.agreement_type_labels().items()})
 
 
 def _types(text: str) -> list[str]:
-    table = vocab.agreement_type_labels()
-    return [table[m.group().lower()].rsplit("#", 1)[-1] for m in _type_regex().finditer(text)]
+    return [str(value) for _, _, _, value in _type_matcher().finditer(text)]
 
 
 def _specific(types: list[str]) -> str | None:
@@ -250,8 +248,8 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
     for s, found in zip(sentences, places, strict=True):
         text = s.text
         types = _types(text)
-        sign = bool(_cue_regex("sign").search(text) or SIGN_VERB.search(text))
-        neg = bool(_cue_regex("neg").search(text))
+        sign = bool(_cues("sign").search(text) or SIGN_VERB.search(text))
+        neg = bool(_cues("neg").search(text))
         parties = _unique([m for m in found if m.role == "place"])
         if neg and not SIGN_VERB.search(text):
             continue
@@ -339,7 +337,7 @@ def _date_for(group: list[_Candidate], sentences: list[Sentence], reference: dt.
             after = s.text[d.end:d.end + 25]
             if _NOT_SIGNING_DATE.search(before):
                 continue
-            if d.month is None and d.relative is None and _type_regex().match(after.strip()):
+            if d.month is None and d.relative is None and _type_matcher().starts(after):
                 continue  # "the 1994 sister city MoU": the date of the older agreement
             found.append(d)
         return found

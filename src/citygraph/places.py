@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from citygraph import lexicon
 from citygraph.gazetteer import Gazetteer
@@ -120,6 +120,7 @@ def strip_dateline(sentence: str) -> tuple[str, str | None]:
     return sentence, m["place"].strip()
 
 
+@lru_cache(maxsize=4096)
 def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
     """Maximal runs of capitalised tokens (with inner connectors), cut at titles and function words."""
     tokens = list(_WORD.finditer(sentence))
@@ -250,8 +251,19 @@ def find_places(sentence: str, gaz: Gazetteer | None = None, *, persons: list[tu
     """Every place mention in a sentence, in order, with its role.
 
     `persons` are character spans already read as people's names: a name is not a place.
+    Sentences recur (officials and agreements both read them), so results are cached.
     """
-    gaz = gaz or Gazetteer.default()
+    if gaz is None or gaz is Gazetteer.default():
+        return list(_find_places_cached(sentence, tuple(persons)))
+    return _find_places(sentence, gaz, persons)
+
+
+@lru_cache(maxsize=4096)
+def _find_places_cached(sentence: str, persons: tuple[tuple[int, int], ...]) -> tuple[PlaceMention, ...]:
+    return tuple(_find_places(sentence, Gazetteer.default(), persons))
+
+
+def _find_places(sentence: str, gaz: Gazetteer, persons) -> list[PlaceMention]:
     _, dateline = strip_dateline(sentence)
     mentions: list[PlaceMention] = []
     for start, end, toks in _runs(sentence):

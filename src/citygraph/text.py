@@ -26,6 +26,9 @@ _SENTENCE_END = re.compile(r"[.!?:;\"”’)]\s*$")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'", "`": "'"})
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 class DocumentError(ValueError):
     """An input that cannot be read as a document; the message is one line for the user."""
 
@@ -59,7 +62,7 @@ def decode(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-    controls = sum(1 for ch in text[:8192] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    controls = len(_CONTROLS.findall(text, 0, 8192))
     if controls > max(8, len(text[:8192]) // 50):
         raise DocumentError("binary file, not a text document")
     if not any(ch.isalpha() for ch in text):
@@ -102,9 +105,14 @@ def _normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_LOWER = re.compile(r"[^\W\d_]")
+
+
 def _mostly_upper(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    letters = len(_LOWER.findall(line))
+    if letters < 12:
+        return False
+    return sum(1 for c in line if c.isupper()) / letters > 0.8
 
 
 _WRAP_END = re.compile(r"(?:\b(?:and|or|of|the|in|between|with|to|for|a|an|on|by|from)|,)$", re.I)

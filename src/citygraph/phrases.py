@@ -1,0 +1,60 @@
+"""Find many fixed phrases in text quickly: a word-sequence lookup instead of one huge regex.
+
+The converter matches hundreds of labels (areas, agreement types, cues) against every sentence; a
+regular expression alternating over all of them is tried at every character and dominated the
+converter's time. Looking up word sequences in a dict is linear in the words of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+__all__ = ["PhraseMatcher"]
+
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+class PhraseMatcher:
+    """Whole-word, case-insensitive matches of phrases, longest first, left to right.
+
+    >>> m = PhraseMatcher({"sister city": "S", "mou": "M", "sister": "x"})
+    >>> [(t, v) for _, _, t, v in m.finditer("Seoul signed a sister city MoU.")]
+    [('sister city', 'S'), ('mou', 'M')]
+    """
+
+    def __init__(self, phrases: Mapping[str, object] | Iterable[str]) -> None:
+        items = phrases.items() if isinstance(phrases, Mapping) else ((p, p) for p in phrases)
+        self._table: dict[tuple[str, ...], tuple[str, object]] = {}
+        self._longest: dict[str, int] = {}
+        for phrase, value in items:
+            words = tuple(w.lower() for w in _TOKEN.findall(phrase))
+            if not words:
+                continue
+            self._table.setdefault(words, (phrase.lower(), value))
+            self._longest[words[0]] = max(self._longest.get(words[0], 0), len(words))
+
+    def finditer(self, text: str) -> list[tuple[int, int, str, object]]:
+        """(start, end, phrase, value) for each match."""
+        tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
+        out: list[tuple[int, int, str, object]] = []
+        i = 0
+        while i < len(tokens):
+            span = self._longest.get(tokens[i][2], 0)
+            for n in range(min(span, len(tokens) - i), 0, -1):
+                hit = self._table.get(tuple(t[2] for t in tokens[i:i + n]))
+                if hit is not None:
+                    out.append((tokens[i][0], tokens[i + n - 1][1], hit[0], hit[1]))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+    def search(self, text: str) -> bool:
+        return bool(self.finditer(text))
+
+    def starts(self, text: str) -> bool:
+        """Whether the text begins with a phrase ("sister city MoU between...")."""
+        hits = self.finditer(text)
+        return bool(hits) and hits[0][0] == len(text) - len(text.lstrip())
