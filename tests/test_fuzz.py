@@ -80,8 +80,6 @@ def test_long_lines_without_place_names(unit: str, size: int) -> None:
     _read((unit * (size // len(unit))).encode())
 
 
-@pytest.mark.xfail(strict=False, reason="extract.extract is super-linear on one long sentence naming many "
-                   "places (20 KB of 'Seoul ': 5 s, 40 KB: 16 s, 80 KB: 98 s; a 5 MB input is accepted)")
 def test_long_line_of_place_names_is_linear(tmp_path: Path) -> None:
     path = tmp_path / "long.txt"
     path.write_text("Seoul " * 2000)  # 12 KB; a 3 KB press release takes ~20-40 ms
@@ -208,8 +206,6 @@ def test_validate_rejects_broken_rdf_and_remote_contexts(tmp_path: Path,
     assert hits == [], f"validate fetched {hits}"
 
 
-@pytest.mark.xfail(strict=False, reason="rdfio._remote_context misses a remote URL under @import "
-                   "(JSON-LD 1.1) and a remote @context nested inside @graph: rdflib fetches them")
 def test_validate_never_fetches_imported_or_nested_contexts(tmp_path: Path,
                                                             server: tuple[str, list[str]]) -> None:
     base, hits = server
@@ -224,9 +220,6 @@ def test_validate_never_fetches_imported_or_nested_contexts(tmp_path: Path,
         assert hits == [], f"validate fetched {hits}"
 
 
-@pytest.mark.xfail(strict=False, reason="sentences._ends_with_abbreviation raises IndexError on a chunk that "
-                   "is only punctuation ('. Then'): rsplit of an empty string; convert_files does not catch "
-                   "it, so the whole batch is lost (bench/fuzz.py: 35 crashes in 10,000 inputs)")
 def test_punctuation_only_sentence_does_not_crash_the_batch(tmp_path: Path) -> None:
     bad = tmp_path / "dots.txt"
     bad.write_text("Seoul and Vientiane signed an MOU on transport.\n. Then Seoul signed again.\n")

@@ -115,8 +115,6 @@ def test_adhoc_updates_are_refused_and_store_unchanged(store: Path, update: str)
     assert _rows(["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"], store)
 
 
-@pytest.mark.xfail(strict=False, reason="cli._run maps every StoreError to exit 5 (or 4), so a refused "
-                   "update (store.query_form's read-only check) exits 5, not the usage-error code 2")
 def test_adhoc_update_exit_code_is_usage_error(store: Path) -> None:
     for update in ("DROP ALL", "INSERT DATA { <http://a> <http://b> <http://c> }"):
         result = runner.invoke(app, ["sparql", update, "--store", str(store)])

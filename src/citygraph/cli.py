@@ -210,8 +210,12 @@ def sparql(text: Annotated[str | None, typer.Argument(help="SPARQL query text.")
 def _run(text: str, bindings, fmt: TableFormat, store: Path | None, endpoint: str | None, *,
          graph: str | None = None, auth: str = "basic", timeout: float = 30) -> None:
     from citygraph import queries
-    from citygraph.store import StoreError
+    from citygraph.store import StoreError, query_form
 
+    try:
+        query_form(text)
+    except StoreError as exc:
+        fail(str(exc), USAGE)  # an update is a usage error here: these commands are read-only
     try:
         if endpoint:
             from citygraph.remote import RemoteStore

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from citygraph import dates, vocab
 from citygraph.areas import area_cue, find_areas
@@ -53,7 +53,12 @@ def _type_matcher() -> PhraseMatcher:
 
 
 def _types(text: str) -> list[str]:
-    return [str(value) for _, _, _, value in _type_matcher().finditer(text)]
+    return list(_types_cached(text))
+
+
+@lru_cache(maxsize=8192)
+def _types_cached(text: str) -> tuple[str, ...]:
+    return tuple(str(value) for _, _, _, value in _type_matcher().finditer(text))
 
 
 def _specific(types: list[str]) -> str | None:

@@ -76,7 +76,7 @@ def new_graph() -> Graph:
 def to_graph(extraction: Extraction, gaz: Gazetteer | None = None) -> Graph:
     """The RDF of one document's agreements (see ontology/MODEL.md)."""
     gaz = gaz or Gazetteer.default()
-    g = new_graph()
+    g = Graph(bind_namespaces="none")  # prefixes are bound once, when a graph is written out
     doc = extraction.document
     d = document_iri(doc.text)
     g.add((d, RDF.type, CG.SourceDocument))
@@ -126,7 +126,7 @@ def _add_place(g: Graph, p: URIRef, party: Party, gaz: Gazetteer) -> None:
     if party.qid:
         g.add((p, OWL.sameAs, WD[party.qid]))
         place = gaz.by_qid(party.qid)
-        for alias in (place.aliases if place else ())[:12]:
+        for alias in (place.aliases if place else ())[:6]:
             if alias != party.label:
                 g.add((p, SKOS.altLabel, Literal(alias, lang="en")))
     country = gaz.country(party.country) if party.country else None

@@ -14,6 +14,7 @@ from functools import cache
 
 from citygraph import lexicon, vocab
 from citygraph.gazetteer import Gazetteer
+from citygraph.phrases import PhraseMatcher
 from citygraph.places import KIND_WORDS, PlaceMention, _runs, find_places
 from citygraph.sentences import Sentence
 
@@ -45,6 +46,12 @@ class OfficialMention:
     signed: bool = False
     national: bool = False
     sentences: list[int] = field(default_factory=list)
+
+
+@cache
+def _title_matcher() -> PhraseMatcher:
+    titles = lexicon.all_titles()
+    return PhraseMatcher(list(titles) + [t + "s" for t in titles])
 
 
 @cache
@@ -173,9 +180,12 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
             if title_ok and _looks_like_name(line["name"], gaz):
                 record(line["name"], title, None, sent, True)
                 continue
-        places = [p for p in find_places(text, gaz) if p.role != "country"]
         verbs = list(SIGN_VERB.finditer(text))
         verb = verbs[0] if verbs else None
+        if not verbs and not _title_matcher().search(text):
+            _surname_mentions(text, sent, found, verbs, record)  # no title, no signing: no new official
+            continue
+        places = [p for p in find_places(text, gaz) if p.role != "country"]
         spans: list[tuple[int, int, str]] = []
         for start, end, _toks in _runs(text):
             chunk = text[start:end]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 __all__ = ["PhraseMatcher"]
 
@@ -36,13 +37,20 @@ class PhraseMatcher:
 
     def finditer(self, text: str) -> list[tuple[int, int, str, object]]:
         """(start, end, phrase, value) for each match."""
-        tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
+        tokens = _tokens(text)
         out: list[tuple[int, int, str, object]] = []
+        words = [t[2] for t in tokens]
+        if self._longest.keys().isdisjoint(words):
+            return []  # the common case: no phrase can start anywhere in this text
+        longest = self._longest
         i = 0
         while i < len(tokens):
-            span = self._longest.get(tokens[i][2], 0)
+            span = longest.get(words[i], 0)
+            if not span:
+                i += 1
+                continue
             for n in range(min(span, len(tokens) - i), 0, -1):
-                hit = self._table.get(tuple(t[2] for t in tokens[i:i + n]))
+                hit = self._table.get(tuple(words[i:i + n]))
                 if hit is not None:
                     out.append((tokens[i][0], tokens[i + n - 1][1], hit[0], hit[1]))
                     i += n
@@ -58,3 +66,12 @@ class PhraseMatcher:
         """Whether the text begins with a phrase ("sister city MoU between...")."""
         hits = self.finditer(text)
         return bool(hits) and hits[0][0] == len(text) - len(text.lstrip())
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Words of a text with their offsets; sentences are matched against several phrase sets."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters change length when lowered: keep exact offsets
+        return tuple((m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text))
+    return tuple((m.start(), m.end(), m.group()) for m in _TOKEN.finditer(low))

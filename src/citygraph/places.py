@@ -133,32 +133,48 @@ def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
             current.pop()
         if current:
             runs.append((current[0].start(), current[-1].end(), list(current)))
-        current.clear()
+            current.clear()
 
+    previous_end = 0
     for i, tok in enumerate(tokens):
         word = tok.group()
-        low = word.lower().rstrip(".")
-        is_cap = word[:1].isupper()
-        gap = sentence[tokens[i - 1].end():tok.start()] if i else ""
-        if current and gap.strip():
+        start = tok.start()
+        if current and not sentence[previous_end:start].isspace() and previous_end != start:
             close()
+        previous_end = tok.end()
+        if not word[:1].isupper():
+            if current and word.lower() in _CONNECTORS and i + 1 < len(tokens) \
+                    and tokens[i + 1].group()[:1].isupper():
+                current.append(tok)
+            elif current:
+                close()
+            continue
+        low = word.lower().rstrip(".")
         is_title = low in titles or (low.endswith("s") and low[:-1] in titles)
-        if is_cap and not is_title and not (not current and low in _STOP):
+        if not is_title and not (not current and low in _STOP):
             if word.endswith("'s") and low != "people's":
                 close()  # "South Africa's Cape Town": a possessive ends a name
                 continue
             current.append(tok)
-        elif current and low in _CONNECTORS and i + 1 < len(tokens) and tokens[i + 1].group()[:1].isupper():
-            current.append(tok)
-        else:
+        elif current:
             close()
     close()
     return runs
 
 
+@cache
+def _body_edges() -> tuple[frozenset[str], frozenset[str]]:
+    phrases = _body_phrases()
+    return frozenset(p.split()[-1] for p in phrases), frozenset(p.split()[0] for p in phrases)
+
+
 def _strip_body(text: str) -> tuple[str, str | None, bool]:
     """Remove a government-body phrase around a place name; say which kind it implies."""
     low = text.lower()
+    words = low.split()
+    last, first = _body_edges()
+    if not words or (words[-1] not in last and words[0] not in first):
+        return text, None, False
     for phrase in _body_phrases():
         if low.endswith(" " + phrase):
             kind = next((KIND_WORDS[w] for w in phrase.split() if w in KIND_WORDS), None)
@@ -194,6 +210,8 @@ def _country_after(sentence: str, end: int, gaz: Gazetteer) -> str | None:
 
 def _country_before(sentence: str, start: int, gaz: Gazetteer) -> str | None:
     head = sentence[max(0, start - 60):start]
+    if not head or not (head.endswith(("'s ", "' ")) or " the " in head):
+        return None
     m = _DEMONYM_BEFORE.search(head)
     if m:
         return gaz.country_code(m["c"] or m["d"])
@@ -274,7 +292,9 @@ def _find_places(sentence: str, gaz: Gazetteer, persons) -> list[PlaceMention]:
         text = sentence[start:end]
         if gaz.country_code(text) and re.match(r"\s+(?:city|province|state|region|town|capital)\b", sentence[end:]):
             continue  # "the Polish city of Plock": an adjective of a country, not a place
-        prefix = _PREFIX_KIND.search(sentence[max(0, start - 70):start])
+        window = sentence[max(0, start - 70):start]
+        tail = window.rstrip()
+        prefix = _PREFIX_KIND.search(window) if tail.endswith((" of", " of the", " Of")) else None
         kind_hint = KIND_WORDS.get(prefix["kind"].lower()) if prefix else None  # "mayor of": no kind
         after_kind, new_end = _kind_after(sentence, end)
         if after_kind:
@@ -299,6 +319,8 @@ def _find_places(sentence: str, gaz: Gazetteer, persons) -> list[PlaceMention]:
             _PAREN_COUNTRY.match(sentence[end:]) and _country_after(sentence, end, gaz))
         base, admin_kind = strip_admin_words(text)
         forced = forced or admin_kind is not None
+        if len(toks) == 1 and not forced and not gaz.is_place_name(text) and not gaz.country_code(text):
+            continue  # one capitalised word that names nothing: "Officials", "Earlier"
         whole = _mention(sentence, start, end, gaz, kind_hint, forced)
         if whole is not None and (whole.known or forced or whole.role == "country"):
             mentions.append(whole)

@@ -21,14 +21,27 @@ class RdfInputError(ValueError):
     """An RDF input that cannot be read; the message is one line."""
 
 
-def _remote_context(value: object) -> bool:
-    if isinstance(value, str):
-        return "://" in value
-    if isinstance(value, list):
-        return any(_remote_context(v) for v in value)
-    if isinstance(value, dict):
-        return any(_remote_context(v) for k, v in value.items() if k == "@context") or any(
-            _remote_context(v) for v in value.values() if isinstance(v, dict | list))
+def _fetches(context: object) -> bool:
+    """Whether a JSON-LD processor would fetch something to read this @context value."""
+    if isinstance(context, str):
+        return "://" in context or context.startswith("//")
+    if isinstance(context, list):
+        return any(_fetches(item) for item in context)
+    if isinstance(context, dict):
+        if _fetches(context.get("@import")):
+            return True
+        return any(isinstance(v, dict) and "@context" in v and _fetches(v["@context"]) for v in context.values())
+    return False
+
+
+def _remote_context(doc: object) -> bool:
+    """A remote @context or @import anywhere in the document, nested ones included."""
+    if isinstance(doc, dict):
+        if "@context" in doc and _fetches(doc["@context"]):
+            return True
+        return any(_remote_context(v) for v in doc.values() if isinstance(v, dict | list))
+    if isinstance(doc, list):
+        return any(_remote_context(v) for v in doc)
     return False
 
 
@@ -50,8 +63,7 @@ def read_rdf(path: Path) -> Graph:
             doc = json.loads(data)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise RdfInputError(f"{path}: not valid JSON ({exc.__class__.__name__})") from None
-        if isinstance(doc, dict | list) and any(_remote_context(d.get("@context")) for d in
-                                                (doc if isinstance(doc, list) else [doc]) if isinstance(d, dict)):
+        if _remote_context(doc):
             raise RdfInputError(f"{path}: remote JSON-LD @context is not fetched; embed the context")
     graph = Graph()
     try:

@@ -23,8 +23,10 @@ class Sentence:
 
 
 def _ends_with_abbreviation(chunk: str) -> bool:
-    word = chunk.rstrip(".!?\"')]").rsplit(None, 1)[-1] if chunk.strip() else ""
-    word = word.lower().lstrip("(\"'")
+    words = chunk.rstrip(".!?\"')]").split()
+    if not words:
+        return False
+    word = words[-1].lower().lstrip("(\"'")
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
@@ -47,4 +49,24 @@ def split_sentences(text: str) -> list[Sentence]:
         rest = line[start:].strip()
         if rest:
             out.append(Sentence(rest, len(out), line_no))
+    if any(len(s.text) > MAX_SENTENCE for s in out):
+        pieces = [piece for s in out for piece in _bounded(s, len(out))]
+        out = [Sentence(p.text, i, p.line) for i, p in enumerate(pieces)]
     return out
+
+
+MAX_SENTENCE = 800  # a real sentence is shorter; longer "sentences" are tables, lists or noise
+
+
+def _bounded(sentence: Sentence, _total: int) -> list[Sentence]:
+    """Cut an over-long sentence at spaces so that every later stage stays linear in the text."""
+    if len(sentence.text) <= MAX_SENTENCE:
+        return [sentence]
+    pieces, text = [], sentence.text
+    while len(text) > MAX_SENTENCE:
+        cut = text.rfind(" ", 0, MAX_SENTENCE)
+        cut = cut if cut > MAX_SENTENCE // 2 else MAX_SENTENCE
+        pieces.append(text[:cut].strip())
+        text = text[cut:].strip()
+    pieces.append(text)
+    return [Sentence(p, sentence.index, sentence.line) for p in pieces if p]
