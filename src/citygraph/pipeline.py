@@ -170,6 +170,9 @@ def build(paths: Iterable[Path], store: LocalStore, *, progress: Callable[[Path]
     graphs[ONTOLOGY_GRAPH] = ontology_graph()
     if converted:
         store.replace_graphs(graphs)
+        from citygraph.twinnings import refresh  # imported twinnings meet the new documents' agreements
+
+        refresh(store)
     summary = BuildSummary(documents=len(converted), rejected=rejected)
     summary.agreements = sum(len(c.extraction.agreements) for c in converted)
     summary.parties = len({p for c in converted for p in c.graph.objects(None, CG.party)})
