@@ -36,15 +36,13 @@ _RELATION = re.compile(r"\b(since|already|existing|have been|has been|is also|tw
 _NOT_SIGNING_DATE = re.compile(r"\b(in force|effective|valid|until|till|expir\w*|approv\w*|from|visit\w*|"
                                r"founded|launched|born|elected|meeting)\b[^.;]{0,40}$", re.I)
 _CEREMONY = re.compile(r"\b(ceremony|signing|signed|took place|held)\b", re.I)
+_DATELINE_END = re.compile(r"\s*(?:\(\w+\)\s*)?[-–—:|]")
 _SAME_DAY = {"the same day", "earlier the same day", "earlier that day", "earlier this day"}
 
 
 @cache
 def _cues(kind: str) -> PhraseMatcher:
-    words = vocab.signing_cues() if kind == "sign" else vocab.negation_cues()
-    if kind == "neg":  # an announced signing is still an agreement (dates handle the future tense)
-        words = [w for w in words if "sign" not in w]
-    return PhraseMatcher(words)
+    return PhraseMatcher(vocab.signing_cues() if kind == "sign" else vocab.negation_cues())
 
 
 @cache
@@ -77,6 +75,7 @@ class _Candidate:
     passing: bool
     score: float
     extra: list[Sentence] = field(default_factory=list)
+    filled: bool = False  # parties guessed from the document's most named places
 
 
 def _party(m: PlaceMention) -> Party:
@@ -256,8 +255,8 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
         sign = bool(_cues("sign").search(text) or SIGN_VERB.search(text))
         neg = bool(_cues("neg").search(text))
         parties = _unique([m for m in found if m.role == "place"])
-        if neg and not SIGN_VERB.search(text):
-            continue
+        if neg and not SIGN_VERB.search(_without(text, _cues("neg").finditer(text))):
+            continue  # "could be signed in 2024", "discussed": no signing outside the negated phrase
         if types and sign:
             score = 2.0 + min(len(parties), 2) + (0.5 if SIGN_VERB.search(text) else 0)
             out.append(_Candidate(s, parties, types, True, False, score))
@@ -270,6 +269,12 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
         elif len(parties) >= 4 and re.search(r"\bpartnerships?\b.*\bwith\b", text, re.I):
             out.extend(_pairs_list(s, parties))
     return out
+
+
+def _without(text: str, spans: list[tuple[int, int, str, object]]) -> str:
+    for start, end, _, _ in reversed(spans):
+        text = text[:start] + " " + text[end:]
+    return text
 
 
 def _pairs_list(s: Sentence, parties: list[PlaceMention]) -> list[_Candidate]:
@@ -301,6 +306,7 @@ def _group(candidates: list[_Candidate], sentences: list[Sentence], places: list
                 c.parties = _unique(previous[0].parties + c.parties)
             else:
                 c.parties = _unique(c.parties + [m for m in frequent if _party(m).key not in _key(c)])[:2]
+                c.filled = True
         if len(c.parties) < 2:
             continue
         family = "intent" if _specific(c.types) == "LetterOfIntent" else "other"
@@ -313,6 +319,13 @@ def _group(candidates: list[_Candidate], sentences: list[Sentence], places: list
                 break
         else:
             groups.append([c])
+    # a headline's parties guessed from frequency belong to a fuller agreement that contains them
+    for g in list(groups):
+        if all(c.filled for c in g):
+            home = next((h for h in groups if h is not g and not h[0].passing and _key(g[0]) <= _key(h[0])), None)
+            if home is not None:
+                home.extend(g)
+                groups.remove(g)
     return groups
 
 
@@ -337,11 +350,14 @@ def _date_for(group: list[_Candidate], sentences: list[Sentence], reference: dt.
               main: _Candidate) -> str | None:
     def usable(s: Sentence) -> list[dates.DateMention]:
         found = []
-        for d in dates.find_dates(s.text):
+        usable_all = dates.find_dates(s.text)
+        for d in usable_all:
             before = s.text[max(0, d.start - 45):d.start]
             after = s.text[d.end:d.end + 25]
             if _NOT_SIGNING_DATE.search(before):
                 continue
+            if d.start < 60 and _DATELINE_END.match(s.text, d.end) and len(usable_all) > 1:
+                continue  # "NAIROBI, Wednesday 24 May 2023 - ...": the publication date, not the signing
             if d.month is None and d.relative is None and _type_matcher().starts(after):
                 continue  # "the 1994 sister city MoU": the date of the older agreement
             found.append(d)

@@ -211,7 +211,7 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
                     place = _place_before(text, max(0, start - len(before.group(0))).__index__() - 1, places)
             elif after:
                 place = _place_in(after, gaz)
-            m_from = re.match(r"\s*(?:from|of)\s+(?:the\s+)?", text[end:])
+            m_from = re.match(r"\s*(?:signed\s+)?(?:from|of|for)\s+(?:the\s+)?", text[end:])
             if place is None and m_from:
                 place = next((p for p in places if p.start == end + m_from.end()), None)
             behalf = re.search(r"\bon behalf of\s+(?:the\s+)?", text[end:end + 80])
@@ -220,7 +220,7 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
             if title is None and name.lower() not in found and not any(
                     _untitled_signer(text, start, end, v) for v in verbs):
                 continue
-            signed = any(_subject_or_agent(text, start, v) for v in verbs)
+            signed = any(_subject_or_agent(text, start, v) for v in verbs) or _listed_signer(text, end, verbs)
             record(name, title, place, sent, signed)
         _surname_mentions(text, sent, found, verbs, record)
     _plural_title_parties(sentences, list(found.values()), gaz)
@@ -247,6 +247,12 @@ def _plural_title_parties(sentences: list[Sentence], officials: list[OfficialMen
             off.place = place
             off.title = off.title or title
         return
+
+
+def _listed_signer(text: str, end: int, verbs: list[re.Match[str]]) -> bool:
+    """"A signed for Plock, B for Zhytomyr and C for Malaga": later names share the verb."""
+    return any(v.end() < end and re.match(r"\s+for\b", text[v.end():]) for v in verbs) and bool(
+        re.match(r"\s+for\s+[A-Z]", text[end:]))
 
 
 def _untitled_signer(text: str, start: int, end: int, verb: re.Match[str]) -> bool:

@@ -120,6 +120,12 @@ def strip_dateline(sentence: str) -> tuple[str, str | None]:
     return sentence, m["place"].strip()
 
 
+def _cap_after_connectors(tokens: list[re.Match[str]], i: int) -> bool:
+    while i < len(tokens) and tokens[i].group().lower() in _CONNECTORS:
+        i += 1
+    return i < len(tokens) and tokens[i].group()[:1].isupper()
+
+
 @lru_cache(maxsize=4096)
 def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
     """Maximal runs of capitalised tokens (with inner connectors), cut at titles and function words."""
@@ -143,9 +149,8 @@ def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
             close()
         previous_end = tok.end()
         if not word[:1].isupper():
-            if current and word.lower() in _CONNECTORS and i + 1 < len(tokens) \
-                    and tokens[i + 1].group()[:1].isupper():
-                current.append(tok)
+            if current and word.lower() in _CONNECTORS and _cap_after_connectors(tokens, i + 1):
+                current.append(tok)  # "Francisco de la Torre", "Stratford upon Avon"
             elif current:
                 close()
             continue
@@ -290,7 +295,9 @@ def _find_places(sentence: str, gaz: Gazetteer, persons) -> list[PlaceMention]:
         if sentence[end - 1] == "." and not re.search(r"\b(?:St|Mt|Ft|[A-Z])\.$", sentence[start:end]):
             end -= 1  # a sentence's full stop is not part of the name
         text = sentence[start:end]
-        if gaz.country_code(text) and re.match(r"\s+(?:city|province|state|region|town|capital)\b", sentence[end:]):
+        if gaz.country_code(text) and re.match(r"\s+(?:city|cities|province|provinces|state|states|region|regions|"
+                                               r"town|towns|capital|prefecture|prefectures|county|oblast|"
+                                               r"municipality|district)\b", sentence[end:], re.I):
             continue  # "the Polish city of Plock": an adjective of a country, not a place
         window = sentence[max(0, start - 70):start]
         tail = window.rstrip()
