@@ -29,10 +29,31 @@ def find_areas(text: str) -> list[str]:
     ['transport', 'tourism']
     """
     out: list[str] = []
-    for _, _, _, concept in _matcher().finditer(_coordinated(text)):
+    text = _coordinated(text)
+    for start, end, _, concept in _matcher().finditer(text):
+        if _inside_name(text, start, end):
+            continue
         if concept not in out:
             out.append(str(concept))
     return out
+
+
+_CAPITALISED = re.compile(r"[A-Z][\w'-]*")
+
+
+def _inside_name(text: str, start: int, end: int) -> bool:
+    """"the Urban Development Department", "Institute for Training and Research": words of an
+    organisation's name, not an area of cooperation."""
+    words = text[start:end].split()
+    if not all(_CAPITALISED.fullmatch(w) for w in words):
+        return False
+    before = text[:start].rstrip().rsplit(None, 1)
+    after = text[end:].lstrip().split(None, 1)
+    cap_before = bool(before) and _CAPITALISED.fullmatch(before[-1].strip("(\"'")) is not None \
+        and not re.search(r"[.!?:]$", before[-1])
+    cap_after = bool(after) and _CAPITALISED.fullmatch(after[0].strip("().,;\"'")) is not None
+    return cap_before or cap_after or (bool(after) and after[0] in ("and", "for", "of") and len(words) > 0
+                                       and _CAPITALISED.fullmatch(words[0]) is not None and bool(before))
 
 
 _CUE = re.compile(r"\b(cooperat\w*|co-operat\w*|collaborat\w*|exchang\w*|fields?|areas?|sectors?|agree\w*|"

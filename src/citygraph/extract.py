@@ -27,8 +27,8 @@ __all__ = ["extract", "TYPE_PRIORITY"]
 # When one sentence names several instruments, the most specific wins.
 TYPE_PRIORITY = ["Renewal", "LetterOfIntent", "SisterCityAgreement", "MemorandumOfUnderstanding",
                  "FriendshipAgreement", "CooperationAgreement"]
-_COREF = re.compile(r"\b((?:the two|their) (?:cities|sides|parties|localities|regions|provinces|towns|capitals|"
-                    r"municipalities|councils)|both (?:cities|sides|parties|regions|provinces|towns)|the parties|"
+_COREF = re.compile(r"\b((?:the|their|both) (?:two |three )?(?:[a-z]+ )?(?:cities|sides|parties|localities|regions|"
+                    r"provinces|towns|capitals|municipalities|councils|communities|prefectures|states)|both (?:cities|sides|parties|regions|provinces|towns)|the parties|"
                     r"both)\b", re.I)
 _RELATION = re.compile(r"\b(since|already|existing|have been|has been|is also|twinned with|"
                        r"(?:is|are|were) (?:already )?(?:a |the )?(?:sister|twin|partner|friendship)|"
@@ -140,8 +140,9 @@ def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:
     groups = [g for g in groups if not (g[0].passing and _key(g[0]) in main_keys and not any(
         d.complete for c in g for d in dates.find_dates(c.sentence.text)))]
     agreements: list[Agreement] = []
-    for group in groups:
-        ag = _assemble(group, sentences, places, reference)
+    owners = _owners(groups, len(sentences))
+    for gid, group in enumerate(groups):
+        ag = _assemble(group, sentences, places, reference, [o in (gid, None) for o in owners])
         if ag is None:
             continue
         previous = next((a for a in reversed(agreements) if not a.passing), None)
@@ -390,8 +391,20 @@ def _same_day(sentences: list[Sentence], index: int, reference: dt.date | None) 
     return reference.isoformat() if reference else None
 
 
+def _owners(groups: list[list[_Candidate]], count: int) -> list[int | None]:
+    """For each sentence, the agreement last stated at or before it: "That agreement covers ..."
+    speaks of the agreement just named, not of another one in the same article."""
+    stated = {c.sentence.index: gid for gid, g in enumerate(groups) for c in g}
+    owners: list[int | None] = []
+    current: int | None = None
+    for i in range(count):
+        current = stated.get(i, current)
+        owners.append(current)
+    return owners
+
+
 def _assemble(group: list[_Candidate], sentences: list[Sentence], places: list[list[PlaceMention]],
-              reference: dt.date | None) -> Agreement | None:
+              reference: dt.date | None, mine: list[bool]) -> Agreement | None:
     main = _best(group)
     parties = _unique([m for c in group for m in c.parties if _party(m).key in _key(main)] or main.parties)
     types = main.types or [t for c in group for t in c.types] or [
@@ -407,9 +420,9 @@ def _assemble(group: list[_Candidate], sentences: list[Sentence], places: list[l
     area_text = " ".join(c.sentence.text for c in group)
     if not passing:
         related = {c.sentence.index for c in group}
-        names = [p.resolution.label for p in parties]
+        names = [p.text for p in parties] + [p.resolution.label for p in parties]
         for s in sentences:
-            if s.index in related or not area_cue(s.text):
+            if s.index in related or not area_cue(s.text) or not mine[s.index]:
                 continue
             if (_COREF.search(s.text) or _types(s.text) or any(n and n in s.text for n in names)) and \
                     abs(s.index - main.sentence.index) <= 12:
