@@ -208,6 +208,8 @@ def run(corpus: list[tuple[Path, str]], batch: int = BATCH) -> dict[str, object]
         for r in rejections:
             if "\n" in r.reason:
                 crashes.append(f"{r.source}: multi-line rejection")
+            if r.reason.startswith("converter failed"):  # the batch survived, but it is still a bug
+                crashes.append(f"{r.source}: {r.reason}")
         for path, kind in items:
             if kind == "good" and path.name not in done:
                 lost.append(path.name)

@@ -252,6 +252,12 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
     doc_has_type = any(_types(s.text) for s in sentences)
     for s, found in zip(sentences, places, strict=True):
         text = s.text
+        earlier = _earlier_agreement(text, found)
+        if earlier is not None:  # "... following the extended MOU between Aichi and Washington, ..."
+            (start, end), pair = earlier
+            out.append(_Candidate(s, pair, _types(text[start:end]) or ["CooperationAgreement"], False, True, 1.0))
+            found = [m for m in found if m not in pair]
+            text = text[:start] + " " * (end - start) + text[end:]
         types = _types(text)
         sign = bool(_cues("sign").search(text) or SIGN_VERB.search(text))
         neg = bool(_cues("neg").search(text))
@@ -270,6 +276,25 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
         elif len(parties) >= 4 and re.search(r"\bpartnerships?\b.*\bwith\b", text, re.I):
             out.extend(_pairs_list(s, parties))
     return out
+
+
+_EARLIER = re.compile(r"\b(?:following|under|after|based on|building on|builds on|in line with)\s+(?:the|an?|their)\s+"
+                      r"(?:(?:existing|extended|earlier|previous|former|original|\d{4})\s+)?"
+                      r"(?P<noun>(?:[\w-]+\s+){0,4}?)between\s+", re.I)
+
+
+def _earlier_agreement(text: str, found: list[PlaceMention]
+                       ) -> tuple[tuple[int, int], list[PlaceMention]] | None:
+    """An older agreement named inside the sentence of a new one: its "between A and B" pair."""
+    m = _EARLIER.search(text)
+    if not m or not _types(m.group("noun")):
+        return None
+    after = [p for p in found if p.start >= m.end() and p.role not in ("country",)]
+    if len(after) < 2 or not re.fullmatch(r"\s*and\s+(?:the\s+)?(?:(?:state|province|prefecture|region)\s+of\s+"
+                                          r"(?:the\s+)?)?", text[after[0].end:after[1].start], re.I):
+        return None
+    pair = [after[0], after[1]]
+    return (m.start(), after[1].end), pair
 
 
 def _without(text: str, spans: list[tuple[int, int, str, object]]) -> str:

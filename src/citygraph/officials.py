@@ -8,6 +8,7 @@ municipal president of Puerto Morelos") or in a signature block; later surname-o
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -164,6 +165,7 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
         off.sentences.append(sent.index)
 
     in_signatures = False
+    pending: list[str] = []  # signature lines waiting for the place line under them
     for sent in sentences:
         text = sent.text
         if in_signatures and _BARE_NAME.match(text) and _looks_like_name(text.rstrip(". "), gaz):
@@ -174,12 +176,17 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
         if line and _SIGNED_LINE.match(text):
             in_signatures = True
         if line:
-            title = line.groupdict().get("title")
-            title_ok = title is None or _title_regex().search(title) or _title_regex().search(
-                title.replace(" ", ""))
-            if title_ok and _looks_like_name(line["name"], gaz):
+            title = _signature_title(line.groupdict().get("title"))
+            if title is not False and _looks_like_name(line["name"], gaz):
                 record(line["name"], title, None, sent, True)
+                pending.append(line["name"].lower())
                 continue
+        if pending:  # "Grant County, United States of America" under the signature lines
+            block_place = next((p for p in find_places(text, gaz) if p.role != "country"), None)
+            if block_place is not None and block_place.start < 3:
+                for key in pending:
+                    found[key].place = found[key].place or block_place
+                pending.clear()
         verbs = list(SIGN_VERB.finditer(text))
         verb = verbs[0] if verbs else None
         if not verbs and not _title_matcher().search(text):
@@ -247,6 +254,20 @@ def _plural_title_parties(sentences: list[Sentence], officials: list[OfficialMen
             off.place = place
             off.title = off.title or title
         return
+
+
+def _signature_title(title: str | None) -> str | None | bool:
+    """The title of a signature line, forgiving scan errors ("Co missioner"); False if it is none."""
+    if title is None:
+        return None
+    if _title_regex().search(title):
+        return title.strip()
+    squeezed = title.replace(" ", "").lower()
+    close = difflib.get_close_matches(squeezed, [t.replace(" ", "") for t in lexicon.all_titles()], n=1,
+                                      cutoff=0.8)
+    if not close:
+        return False
+    return next(t for t in lexicon.all_titles() if t.replace(" ", "") == close[0]).capitalize()
 
 
 def _listed_signer(text: str, end: int, verbs: list[re.Match[str]]) -> bool:

@@ -161,6 +161,8 @@ def clean_lines(text: str) -> list[str]:
             run = sum(short[i:j])
             if run < 3:
                 keep.extend(line for line in raw[i:j] if line and len(line.split()) >= 3)
+            else:  # a menu or a list of places, but "Tom Taylor, Commissioner" lines sign a document
+                keep.extend(line for line in raw[i:j] if _SIGNATURE_LINE.match(line))
             i = j
             continue
         line = raw[i]
@@ -171,6 +173,7 @@ def clean_lines(text: str) -> list[str]:
     return keep
 
 
+_SIGNATURE_LINE = re.compile(r"^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,4}, [A-Za-z][\w .'-]{2,40}$")
 _SMALL = {"of", "in", "and", "the", "on", "for", "between", "to", "with", "at", "by", "a", "an", "or", "from"}
 
 
