@@ -225,6 +225,9 @@ def _run(text: str, bindings, fmt: TableFormat, store: Path | None, endpoint: st
         else:
             engine = _store(store)
         result = engine.query(text, bindings)
+        if bindings and result.boolean is None and result.graph is None:  # the columns the user typed
+            result.variables = [v for v in result.variables if v not in bindings]
+            result.rows = [{k: v for k, v in row.items() if k not in bindings} for row in result.rows]
     except StoreError as exc:
         code = NOTHING if "no store" in str(exc) else FAILED
         fail(str(exc), code)

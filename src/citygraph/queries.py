@@ -8,10 +8,11 @@ A saved query starts with a comment header::
     # param: year?: an optional parameter (a trailing ? makes it optional)
 
 Parameters are bound, never pasted into the query text: ``--param city=Seoul`` binds the variable
-``?city`` to the string "Seoul". The embedded store substitutes bound values for variables; a remote
-endpoint gets a ``VALUES`` block built by :func:`bind_values`, which escapes every term. Saved queries
-therefore use their parameters in the outermost group of the WHERE clause (where a ``VALUES`` block
-reaches them), match names case-insensitively in SPARQL, and use only standard SPARQL 1.1.
+``?city`` to the string "Seoul" and ``?cityKey`` to its lookup key (citygraph.keys), which the query
+joins on ``cg:lookupKey``. Every engine, the embedded store included, gets the bindings as a ``VALUES``
+block built by :func:`bind_values`, which escapes every term (Oxigraph plans its joins from a VALUES
+block; its ``substitutions`` measured 5-15x slower). Saved queries therefore use their parameters in the
+outermost group of the WHERE clause, where the block reaches them, and only standard SPARQL 1.1.
 """
 
 from __future__ import annotations
@@ -180,16 +181,24 @@ def _check_params(query: SavedQuery, params: Mapping[str, str]) -> None:
 
 
 def bindings_for(query: SavedQuery, params: Mapping[str, str]) -> dict[str, Literal]:
-    """Bind each parameter to the variable of the same name as a plain string (xsd:string) literal."""
+    """Bind each parameter to the variable of the same name as a plain string (xsd:string) literal,
+    and ``?<name>Key`` to its lookup key (citygraph.keys), which the saved queries join on."""
+    from citygraph.keys import lookup_key
+
     _check_params(query, params)
-    return {name: Literal(value) for name, value in params.items() if value}
+    out: dict[str, Literal] = {}
+    for name, value in params.items():
+        if value:
+            out[name] = Literal(value)
+            if f"?{name}Key" in query.text:
+                out[f"{name}Key"] = Literal(lookup_key(value))
+    return out
 
 
 def run(engine: Engine, query: SavedQuery, params: Mapping[str, str]) -> QueryResult:
     """Run a saved query on any engine with ``query(sparql, bindings)`` (local store or endpoint).
 
-    Saved queries project their parameters (the embedded store substitutes only projected variables);
-    those columns only repeat what the user typed, so they are left out of the result.
+    Columns of bound parameters only repeat what the user typed, so they are left out of the result.
     """
     bindings = bindings_for(query, params)
     result = engine.query(query.text, bindings)
@@ -308,7 +317,7 @@ def _where_group(query: str) -> int:
 def bind_values(query: str, bindings: Mapping[str, Node]) -> str:
     """Insert ``VALUES (?a ?b) { (x y) }`` as the first element of the outermost WHERE group.
 
-    For engines without variable substitution (SPARQL endpoints). Each term is escaped by
+    How every engine receives parameters. Each term is escaped by
     :func:`sparql_term`, so a value can never change the meaning of the query.
 
     >>> bind_values("SELECT ?p WHERE { ?p ?q ?city }", {"city": Literal("Seoul")})
