@@ -369,7 +369,12 @@ def _frequent_parties(sentences: list[Sentence], places: list[list[PlaceMention]
 
 
 def _best(group: list[_Candidate]) -> _Candidate:
-    return max(group, key=lambda c: (c.score, -c.sentence.index))
+    """The sentence that states the agreement best: a full sentence beats a headline saying the same."""
+    def rank(c: _Candidate) -> tuple[float, int]:
+        full = c.sentence.text.rstrip().endswith((".", '."', ".'")) and len(c.sentence.text) > 50
+        return c.score + (0.25 if full else 0), -c.sentence.index
+
+    return max(group, key=rank)
 
 
 def _date_for(group: list[_Candidate], sentences: list[Sentence], reference: dt.date | None,
