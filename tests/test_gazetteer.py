@@ -121,7 +121,8 @@ def test_country_items(gaz: Gazetteer) -> None:
     assert (korea.iso2, korea.qid, korea.name) == ("KR", "Q884", "South Korea")
     assert (gaz.country("la").qid, gaz.country("VN").qid) == ("Q819", "Q881")
     assert gaz.country("XX") is None
-    assert gaz.names_country("Korean") == "KR" and gaz.names_country("England") == "GB"  # a hint, e.g. "Great Yarmouth, England"
+    # England is a country hint, e.g. "Great Yarmouth, England"
+    assert gaz.names_country("Korean") == "KR" and gaz.names_country("England") == "GB"
 
 
 def test_normalise_is_idempotent() -> None:

@@ -24,7 +24,9 @@ def test_published_graph_is_not_stale() -> None:
     data = resource_dir("data")
     committed = Graph().parse(data / "citygraph.ttl", format="turtle")
     rebuilt = Graph().parse(data=fresh["citygraph.ttl"], format="turtle")
-    assert isomorphic(committed, rebuilt), "data/citygraph.ttl is stale: run python scripts/publish_bundled.py"
+    assert isomorphic(committed, rebuilt), (
+        "data/citygraph.ttl is stale: run python scripts/publish_bundled.py"
+    )
     from_jsonld = Graph().parse(data=fresh["citygraph.jsonld"], format="json-ld")
     assert isomorphic(from_jsonld, rebuilt)
     assert json.loads((data / "citygraph.jsonld").read_bytes()) == json.loads(fresh["citygraph.jsonld"])
@@ -32,7 +34,8 @@ def test_published_graph_is_not_stale() -> None:
 
 def test_published_graph_answers_the_seoul_transport_question() -> None:
     g = Graph().parse(resource_dir("data") / "citygraph.ttl", format="turtle")
-    rows = list(g.query("""
+    rows = list(
+        g.query("""
         PREFIX cg: <https://w3id.org/citygraph/ontology#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -41,5 +44,6 @@ def test_published_graph_answers_the_seoul_transport_question() -> None:
           ?a cg:party ?seoul, ?other ; cg:cooperationArea cga:transport ; cg:signedOn ?date .
           ?seoul owl:sameAs <http://www.wikidata.org/entity/Q8684> .
           ?other owl:sameAs <http://www.wikidata.org/entity/Q9326> .
-        }"""))
+        }""")
+    )
     assert [str(r.date) for r in rows] == ["2015-11-05"]

@@ -12,8 +12,18 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0+unknown"
 
-__all__ = ["__version__", "extract", "read_document", "document_from_bytes", "to_graph", "validate",
-           "convert_file", "convert_files", "build", "LocalStore"]
+__all__ = [
+    "__version__",
+    "extract",
+    "read_document",
+    "document_from_bytes",
+    "to_graph",
+    "validate",
+    "convert_file",
+    "convert_files",
+    "build",
+    "LocalStore",
+]
 
 
 def __getattr__(name: str):

@@ -13,8 +13,9 @@ __all__ = ["find_areas", "area_cue"]
 
 def _coordinated(text: str) -> str:
     """Spell out shared heads: "water and sewage system" also reads as "water system"."""
-    return re.sub(r"\b(\w+) and (\w+) (systems?|services|management|development|sectors?)\b",
-                  r"\1 \3 and \2 \3", text)
+    return re.sub(
+        r"\b(\w+) and (\w+) (systems?|services|management|development|sectors?)\b", r"\1 \3 and \2 \3", text
+    )
 
 
 @cache
@@ -42,24 +43,39 @@ _CAPITALISED = re.compile(r"[A-Z][\w'-]*")
 
 
 def _inside_name(text: str, start: int, end: int) -> bool:
-    """"the Urban Development Department", "Institute for Training and Research": words of an
+    """ "the Urban Development Department", "Institute for Training and Research": words of an
     organisation's name, not an area of cooperation."""
     words = text[start:end].split()
     if not all(_CAPITALISED.fullmatch(w) for w in words):
         return False
     before = text[:start].rstrip().rsplit(None, 1)
     after = text[end:].lstrip().split(None, 1)
-    cap_before = bool(before) and _CAPITALISED.fullmatch(before[-1].strip("(\"'")) is not None \
+    cap_before = (
+        bool(before)
+        and _CAPITALISED.fullmatch(before[-1].strip("(\"'")) is not None
         and not re.search(r"[.!?:]$", before[-1])
+    )
     cap_after = bool(after) and _CAPITALISED.fullmatch(after[0].strip("().,;\"'")) is not None
-    return cap_before or cap_after or (bool(after) and after[0] in ("and", "for", "of") and len(words) > 0
-                                       and _CAPITALISED.fullmatch(words[0]) is not None and bool(before))
+    return (
+        cap_before
+        or cap_after
+        or (
+            bool(after)
+            and after[0] in ("and", "for", "of")
+            and len(words) > 0
+            and _CAPITALISED.fullmatch(words[0]) is not None
+            and bool(before)
+        )
+    )
 
 
-_CUE = re.compile(r"\b(cooperat\w*|co-operat\w*|collaborat\w*|exchang\w*|fields?|areas?|sectors?|agree\w*|"
-                  r"mou|memorandum|partnership|focus\w*|shar\w+|promot\w*|work together|join forces|"
-                  r"treaty|charter|relations\w*|ties|projects?|interaction|topics|issues such as|"
-                  r"support|develop\w*|programs?|programmes?|experience|assist\w*)\b", re.I)
+_CUE = re.compile(
+    r"\b(cooperat\w*|co-operat\w*|collaborat\w*|exchang\w*|fields?|areas?|sectors?|agree\w*|"
+    r"mou|memorandum|partnership|focus\w*|shar\w+|promot\w*|work together|join forces|"
+    r"treaty|charter|relations\w*|ties|projects?|interaction|topics|issues such as|"
+    r"support|develop\w*|programs?|programmes?|experience|assist\w*)\b",
+    re.I,
+)
 
 
 def area_cue(text: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum, StrEnum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -19,34 +19,38 @@ from rich.table import Table
 
 from citygraph import __version__
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="citygraph: a knowledge graph of international municipal agreements.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="citygraph: a knowledge graph of international municipal agreements.",
+)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 OK, VIOLATIONS, USAGE, PARTIAL, NOTHING, FAILED = 0, 1, 2, 3, 4, 5
 
 
-class RdfFormat(str, Enum):
+class RdfFormat(StrEnum):
     turtle = "turtle"
     json_ld = "json-ld"
     nt = "nt"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     turtle = "turtle"
     json_ld = "json-ld"
     nt = "nt"
     nq = "nq"
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     table = "table"
     json = "json"
 
@@ -63,17 +67,31 @@ class PublishMethod(StrEnum):
     staged = "staged"
 
 
-StoreOpt = Annotated[Path | None, typer.Option("--store", envvar="CITYGRAPH_STORE",
-                                               help="Store directory (default .citygraph/).")]
-GraphOpt = Annotated[str | None, typer.Option("--graph", help="With --endpoint: query only this named graph "
-                                              "(sent as default-graph-uri).")]
-AuthOpt = Annotated[AuthMethod, typer.Option(
-    "--auth", envvar="CITYGRAPH_AUTH",
-    help="How CITYGRAPH_USER and CITYGRAPH_PASSWORD are sent (digest for Virtuoso's /sparql-auth).")]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", envvar="CITYGRAPH_STORE", help="Store directory (default .citygraph/)."),
+]
+GraphOpt = Annotated[
+    str | None,
+    typer.Option("--graph", help="With --endpoint: query only this named graph (sent as default-graph-uri)."),
+]
+AuthOpt = Annotated[
+    AuthMethod,
+    typer.Option(
+        "--auth",
+        envvar="CITYGRAPH_AUTH",
+        help="How CITYGRAPH_USER and CITYGRAPH_PASSWORD are sent (digest for Virtuoso's /sparql-auth).",
+    ),
+]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="With --endpoint: seconds per request.")]
-WikidataOpt = Annotated[str | None, typer.Option(
-    "--endpoint", envvar="CITYGRAPH_WIKIDATA_ENDPOINT",
-    help="Wikidata SPARQL endpoint (default: query.wikidata.org).")]
+WikidataOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        envvar="CITYGRAPH_WIKIDATA_ENDPOINT",
+        help="Wikidata SPARQL endpoint (default: query.wikidata.org).",
+    ),
+]
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -108,17 +126,22 @@ def _report_rejected(rejected) -> None:
 
 
 @app.callback()
-def _main(version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False
-          ) -> None:
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
     if version:
         out.print(f"citygraph {__version__}")
         raise typer.Exit(OK)
 
 
 @app.command()
-def convert(files: Annotated[list[Path], typer.Argument(help="Documents (plain text or HTML).")],
-            output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (default stdout).")] = None,
-            fmt: Annotated[RdfFormat, typer.Option("--format", "-f")] = RdfFormat.turtle) -> None:
+def convert(
+    files: Annotated[list[Path], typer.Argument(help="Documents (plain text or HTML).")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here (default stdout).")
+    ] = None,
+    fmt: Annotated[RdfFormat, typer.Option("--format", "-f")] = RdfFormat.turtle,
+) -> None:
     """Convert documents to RDF, without a store."""
     from citygraph.pipeline import convert_files, discover, merged
     from citygraph.publish import write_graph
@@ -134,9 +157,12 @@ def convert(files: Annotated[list[Path], typer.Argument(help="Documents (plain t
 
 
 @app.command()
-def build(paths: Annotated[list[Path] | None, typer.Argument(help="Documents or folders (default: the "
-                                                                   "bundled data/documents/).")] = None,
-          store: StoreOpt = None) -> None:
+def build(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Documents or folders (default: the bundled data/documents/).")
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
     """Convert, validate and load documents into the store (one atomic write)."""
     from rich.progress import Progress
 
@@ -154,8 +180,12 @@ def build(paths: Annotated[list[Path] | None, typer.Argument(help="Documents or 
         fail(str(exc), FAILED)
     _report_rejected(summary.rejected)
     table = Table(title="build", show_header=False)
-    for name, value in (("documents loaded", summary.documents), ("agreements", summary.agreements),
-                        ("parties", summary.parties), ("rejected", len(summary.rejected))):
+    for name, value in (
+        ("documents loaded", summary.documents),
+        ("agreements", summary.agreements),
+        ("parties", summary.parties),
+        ("rejected", len(summary.rejected)),
+    ):
         table.add_row(name, str(value))
     err.print(table)
     if summary.documents == 0:
@@ -164,14 +194,20 @@ def build(paths: Annotated[list[Path] | None, typer.Argument(help="Documents or 
 
 
 @app.command()
-def query(name: Annotated[str | None, typer.Argument(help="A saved query (see --list).")] = None,
-          param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable.")] = None,
-          fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
-          list_: Annotated[bool, typer.Option("--list", help="List saved queries and their parameters.")] = False,
-          store: StoreOpt = None,
-          endpoint: Annotated[str | None, typer.Option("--endpoint", envvar="CITYGRAPH_ENDPOINT",
-                                                       help="A SPARQL 1.1 query endpoint URL.")] = None,
-          graph: GraphOpt = None, auth: AuthOpt = AuthMethod.basic, timeout: TimeoutOpt = 30) -> None:
+def query(
+    name: Annotated[str | None, typer.Argument(help="A saved query (see --list).")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable.")] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    list_: Annotated[bool, typer.Option("--list", help="List saved queries and their parameters.")] = False,
+    store: StoreOpt = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", envvar="CITYGRAPH_ENDPOINT", help="A SPARQL 1.1 query endpoint URL."),
+    ] = None,
+    graph: GraphOpt = None,
+    auth: AuthOpt = AuthMethod.basic,
+    timeout: TimeoutOpt = 30,
+) -> None:
     """Run a saved SPARQL query from queries/."""
     from citygraph import queries
 
@@ -190,12 +226,16 @@ def query(name: Annotated[str | None, typer.Argument(help="A saved query (see --
 
 
 @app.command()
-def sparql(text: Annotated[str | None, typer.Argument(help="SPARQL query text.")] = None,
-           file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.")] = None,
-           fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
-           store: StoreOpt = None,
-           endpoint: Annotated[str | None, typer.Option("--endpoint", envvar="CITYGRAPH_ENDPOINT")] = None,
-           graph: GraphOpt = None, auth: AuthOpt = AuthMethod.basic, timeout: TimeoutOpt = 30) -> None:
+def sparql(
+    text: Annotated[str | None, typer.Argument(help="SPARQL query text.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.")] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
+    store: StoreOpt = None,
+    endpoint: Annotated[str | None, typer.Option("--endpoint", envvar="CITYGRAPH_ENDPOINT")] = None,
+    graph: GraphOpt = None,
+    auth: AuthOpt = AuthMethod.basic,
+    timeout: TimeoutOpt = 30,
+) -> None:
     """Run an ad-hoc read-only SPARQL query."""
     if file is not None:
         try:
@@ -207,8 +247,17 @@ def sparql(text: Annotated[str | None, typer.Argument(help="SPARQL query text.")
     _run(text, {}, fmt, store, endpoint, graph=graph, auth=auth.value, timeout=timeout)
 
 
-def _run(text: str, bindings, fmt: TableFormat, store: Path | None, endpoint: str | None, *,
-         graph: str | None = None, auth: str = "basic", timeout: float = 30) -> None:
+def _run(
+    text: str,
+    bindings,
+    fmt: TableFormat,
+    store: Path | None,
+    endpoint: str | None,
+    *,
+    graph: str | None = None,
+    auth: str = "basic",
+    timeout: float = 30,
+) -> None:
     from citygraph import queries
     from citygraph.store import StoreError, query_form
 
@@ -220,8 +269,9 @@ def _run(text: str, bindings, fmt: TableFormat, store: Path | None, endpoint: st
         if endpoint:
             from citygraph.remote import RemoteStore
 
-            engine = RemoteStore(endpoint, auth=auth, timeout=timeout,
-                                 default_graphs=[graph] if graph else [])
+            engine = RemoteStore(
+                endpoint, auth=auth, timeout=timeout, default_graphs=[graph] if graph else []
+            )
         else:
             engine = _store(store)
         result = engine.query(text, bindings)
@@ -237,9 +287,11 @@ def _run(text: str, bindings, fmt: TableFormat, store: Path | None, endpoint: st
 
 
 @app.command()
-def validate(file: Annotated[Path | None, typer.Argument(help="An RDF file (default: the whole store).")] = None,
-             fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
-             store: StoreOpt = None) -> None:
+def validate(
+    file: Annotated[Path | None, typer.Argument(help="An RDF file (default: the whole store).")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+    store: StoreOpt = None,
+) -> None:
     """Check data against the SHACL shapes; exit 1 when there are violations."""
     from citygraph.rdfio import RdfInputError, read_rdf
     from citygraph.store import StoreError
@@ -266,9 +318,11 @@ def validate(file: Annotated[Path | None, typer.Argument(help="An RDF file (defa
 
 
 @app.command()
-def export(output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
-           fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.turtle,
-           store: StoreOpt = None) -> None:
+def export(
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.turtle,
+    store: StoreOpt = None,
+) -> None:
     """Export the store as Turtle, JSON-LD (compacted), N-Triples or N-Quads."""
     from citygraph.publish import export as run_export
     from citygraph.store import StoreError
@@ -300,11 +354,13 @@ def _pct(value: float | None) -> str:
 
 
 @app.command()
-def evaluate(corpus_dir: Annotated[Path, typer.Argument(help="Folder of NNN.txt + NNN.gold.json, or of "
-                                                            "<case>/input.* + expected.json.")],
-             fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
-             show_errors: Annotated[bool, typer.Option("--show-errors", help="List each miss and false hit.")]
-             = False) -> None:
+def evaluate(
+    corpus_dir: Annotated[
+        Path, typer.Argument(help="Folder of NNN.txt + NNN.gold.json, or of <case>/input.* + expected.json.")
+    ],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+    show_errors: Annotated[bool, typer.Option("--show-errors", help="List each miss and false hit.")] = False,
+) -> None:
     """Score the converter against gold annotations (precision, recall, F1)."""
     from citygraph.evaluate import evaluate as run_evaluate
     from citygraph.evaluate import to_json
@@ -316,17 +372,33 @@ def evaluate(corpus_dir: Annotated[Path, typer.Argument(help="Folder of NNN.txt 
     if fmt is ReportFormat.json:
         out.print(to_json(result), markup=False)
         raise typer.Exit(OK)
-    table = Table("metric", "precision", "recall", "F1 / accuracy", "counts",
-                  title=f"evaluate: {result.documents} documents")
-    for name, c in (("agreements", result.agreements), ("parties", result.parties), ("areas", result.areas),
-                    ("signatories", result.signatories)):
+    table = Table(
+        "metric",
+        "precision",
+        "recall",
+        "F1 / accuracy",
+        "counts",
+        title=f"evaluate: {result.documents} documents",
+    )
+    for name, c in (
+        ("agreements", result.agreements),
+        ("parties", result.parties),
+        ("areas", result.areas),
+        ("signatories", result.signatories),
+    ):
         table.add_row(name, _pct(c.precision), _pct(c.recall), _pct(c.f1), f"tp {c.tp} fp {c.fp} fn {c.fn}")
     q = result.qids
-    table.add_row("wikidata ids", _pct(q.precision), _pct(q.recall), _pct(q.f1),
-                  f"correct {q.correct} WRONG {q.wrong} missing {q.missing} of {q.total}")
+    table.add_row(
+        "wikidata ids",
+        _pct(q.precision),
+        _pct(q.recall),
+        _pct(q.f1),
+        f"correct {q.correct} WRONG {q.wrong} missing {q.missing} of {q.total}",
+    )
     d = result.dates
-    table.add_row("signing date", "", "", _pct(d.accuracy),
-                  f"correct {d.correct} of {d.total}, false {d.false}")
+    table.add_row(
+        "signing date", "", "", _pct(d.accuracy), f"correct {d.correct} of {d.total}, false {d.false}"
+    )
     n = result.negatives
     table.add_row("negatives", "", "", "", f"{n.flagged} of {n.total} with an agreement read in")
     out.print(table)
@@ -341,35 +413,56 @@ def evaluate(corpus_dir: Annotated[Path, typer.Argument(help="Folder of NNN.txt 
 
 
 @app.command()
-def publish(endpoint: Annotated[str, typer.Option("--endpoint", envvar="CITYGRAPH_ENDPOINT",
-                                                  help="The server's SPARQL query endpoint URL.")],
-            update_endpoint: Annotated[str | None, typer.Option(
-                "--update-endpoint", help="SPARQL Update endpoint (default: --endpoint).")] = None,
-            graph: Annotated[str | None, typer.Option(
-                "--graph", help="Named graph to replace (default cgid:graph/published).")] = None,
-            graph_store: Annotated[str | None, typer.Option(
-                "--graph-store", help="Graph Store Protocol endpoint (derived for Oxigraph and Virtuoso).")]
-            = None,
-            auth: AuthOpt = AuthMethod.basic,
-            method: Annotated[PublishMethod, typer.Option("--method", help="auto, update, put or staged.")]
-            = PublishMethod.auto,
-            ontology: Annotated[bool, typer.Option("--ontology/--no-ontology",
-                                                   help="Include the ontology and area scheme.")] = True,
-            timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 300,
-            store: StoreOpt = None) -> None:
+def publish(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint", envvar="CITYGRAPH_ENDPOINT", help="The server's SPARQL query endpoint URL."
+        ),
+    ],
+    update_endpoint: Annotated[
+        str | None, typer.Option("--update-endpoint", help="SPARQL Update endpoint (default: --endpoint).")
+    ] = None,
+    graph: Annotated[
+        str | None, typer.Option("--graph", help="Named graph to replace (default cgid:graph/published).")
+    ] = None,
+    graph_store: Annotated[
+        str | None,
+        typer.Option(
+            "--graph-store", help="Graph Store Protocol endpoint (derived for Oxigraph and Virtuoso)."
+        ),
+    ] = None,
+    auth: AuthOpt = AuthMethod.basic,
+    method: Annotated[
+        PublishMethod, typer.Option("--method", help="auto, update, put or staged.")
+    ] = PublishMethod.auto,
+    ontology: Annotated[
+        bool, typer.Option("--ontology/--no-ontology", help="Include the ontology and area scheme.")
+    ] = True,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 300,
+    store: StoreOpt = None,
+) -> None:
     """Replace a named graph on a SPARQL server with the store's graphs, in one atomic step."""
     from citygraph.remote import PUBLISHED_GRAPH, RemoteStore, publish_store
     from citygraph.store import StoreError
 
     try:
-        remote = RemoteStore(endpoint, update_endpoint=update_endpoint, graph_store=graph_store,
-                             auth=auth.value, timeout=timeout)
-        result = publish_store(_store(store), remote, graph or PUBLISHED_GRAPH, include_ontology=ontology,
-                               method=method.value)
+        remote = RemoteStore(
+            endpoint,
+            update_endpoint=update_endpoint,
+            graph_store=graph_store,
+            auth=auth.value,
+            timeout=timeout,
+        )
+        result = publish_store(
+            _store(store), remote, graph or PUBLISHED_GRAPH, include_ontology=ontology, method=method.value
+        )
     except StoreError as exc:
         fail(str(exc), NOTHING if "no store" in str(exc) else FAILED)
-    err.print(f"published {result.triples} triples to {result.graph} "
-              f"({result.method}, {result.seconds:.1f} s)", markup=False)
+    err.print(
+        f"published {result.triples} triples to {result.graph} ({result.method}, {result.seconds:.1f} s)",
+        markup=False,
+    )
 
 
 import_app = typer.Typer(no_args_is_help=True, help="Import known relations from other sources.")
@@ -377,13 +470,15 @@ app.add_typer(import_app, name="import")
 
 
 @import_app.command("twinnings")
-def import_twinnings(file: Annotated[Path | None, typer.Argument(
-                         help="A TSV of QID pairs (default: the bundled Wikidata snapshot).")] = None,
-                     online: Annotated[bool, typer.Option("--online", help="Ask Wikidata's query service.")]
-                     = False,
-                     endpoint: WikidataOpt = None,
-                     timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 120,
-                     store: StoreOpt = None) -> None:
+def import_twinnings(
+    file: Annotated[
+        Path | None, typer.Argument(help="A TSV of QID pairs (default: the bundled Wikidata snapshot).")
+    ] = None,
+    online: Annotated[bool, typer.Option("--online", help="Ask Wikidata's query service.")] = False,
+    endpoint: WikidataOpt = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 120,
+    store: StoreOpt = None,
+) -> None:
     """Known twinnings (Wikidata P190) as sister-city agreements, reconciled with the documents'."""
     from citygraph import twinnings
     from citygraph.store import StoreError
@@ -405,23 +500,29 @@ def import_twinnings(file: Annotated[Path | None, typer.Argument(
     for line in summary.skipped:
         err.print(f"skipped {line}", markup=False)
     table = Table(title="import twinnings", show_header=False)
-    for label, value in (("twinnings", summary.pairs), ("new agreements", summary.new_agreements),
-                         ("reconciled with documents", summary.reconciled), ("places", summary.places),
-                         ("skipped rows", len(summary.skipped))):
+    for label, value in (
+        ("twinnings", summary.pairs),
+        ("new agreements", summary.new_agreements),
+        ("reconciled with documents", summary.reconciled),
+        ("places", summary.places),
+        ("skipped rows", len(summary.skipped)),
+    ):
         table.add_row(label, str(value))
     err.print(table)
     raise typer.Exit(PARTIAL if summary.skipped else OK)
 
 
 @app.command()
-def link(report: Annotated[bool, typer.Option("--report", help="List unlinked places and candidates.")]
-         = False,
-         online: Annotated[bool, typer.Option("--online", help="Resolve on Wikidata what the index cannot.")]
-         = False,
-         endpoint: WikidataOpt = None,
-         fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
-         timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 60,
-         store: StoreOpt = None) -> None:
+def link(
+    report: Annotated[bool, typer.Option("--report", help="List unlinked places and candidates.")] = False,
+    online: Annotated[
+        bool, typer.Option("--online", help="Resolve on Wikidata what the index cannot.")
+    ] = False,
+    endpoint: WikidataOpt = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 60,
+    store: StoreOpt = None,
+) -> None:
     """Places without a Wikidata link: report them, or (--online) resolve them and add owl:sameAs."""
     import json
 
@@ -441,13 +542,29 @@ def link(report: Annotated[bool, typer.Option("--report", help="List unlinked pl
     if fmt is ReportFormat.json:
         out.print(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False), markup=False)
         raise typer.Exit(OK)
-    table = Table("place", "label", "kind", "country", "qid", "how", "candidates",
-                  title="linked places" if online else "places without owl:sameAs")
+    table = Table(
+        "place",
+        "label",
+        "kind",
+        "country",
+        "qid",
+        "how",
+        "candidates",
+        title="linked places" if online else "places without owl:sameAs",
+    )
     for r in results:
-        candidates = "; ".join(f"{c.qid} {c.label} ({'/'.join(c.kinds)}, {'/'.join(c.countries)})"
-                               for c in r.candidates[:5])
-        table.add_row(r.place.iri, r.place.label, r.place.kind, r.place.country, r.qid or "",
-                      r.how if online else ("resolvable" if r.qid else ""), candidates)
+        candidates = "; ".join(
+            f"{c.qid} {c.label} ({'/'.join(c.kinds)}, {'/'.join(c.countries)})" for c in r.candidates[:5]
+        )
+        table.add_row(
+            r.place.iri,
+            r.place.label,
+            r.place.kind,
+            r.place.country,
+            r.qid or "",
+            r.how if online else ("resolvable" if r.qid else ""),
+            candidates,
+        )
     out.print(table)
     if online:
         linked = sum(1 for r in results if r.how)

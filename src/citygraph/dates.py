@@ -15,14 +15,44 @@ from dataclasses import dataclass
 __all__ = ["DateMention", "find_dates", "resolve", "publication_date", "is_future", "words_to_year"]
 
 _MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
-    "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
-_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-_M = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|" \
-     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_WEEKDAYS = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
+_M = (
+    r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
 _Y = r"(?P<year>(?:1[89]|20)\d\d)"
 _D = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _PATTERNS = [
@@ -30,35 +60,77 @@ _PATTERNS = [
     re.compile(rf"\b{_D}(?:\s+day)?(?:\s+of)?\s+{_M}(?:,?\s+{_Y})?\b", re.I),
     re.compile(rf"\b{_M}\s*[,.]?\s*{_D}\b(?!\s*(?:%|per|million|km))(?:\s*[,.]?\s*{_Y})?", re.I),
     re.compile(rf"\b{_M},?\s+(?:of\s+)?{_Y}\b", re.I),
-    re.compile(rf"\b(?:in|on|of|during|since|from)\s+{_M}(?!\s*\d)(?P<thisyear>\s+(?:this|last)\s+year)?", re.I),
+    re.compile(
+        rf"\b(?:in|on|of|during|since|from)\s+{_M}(?!\s*\d)(?P<thisyear>\s+(?:this|last)\s+year)?", re.I
+    ),
 ]
-_YEAR_ONLY = re.compile(r"\b(?:(?:in|since|of|from|year)\s+|the\s+)((?:1[89]|20)\d\d)\b(?!\s*[-–]\s*\d)", re.I)
+_YEAR_ONLY = re.compile(
+    r"\b(?:(?:in|since|of|from|year)\s+|the\s+)((?:1[89]|20)\d\d)\b(?!\s*[-–]\s*\d)", re.I
+)
 _RELATIVE = re.compile(
     r"\b(?P<rel>yesterday|today|this morning|this afternoon|earlier (?:the same|that|this) day|the same day|"
     r"(?:(?:on|last|this|next)\s+)(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"last (?P<lastmon>january|february|march|april|may|june|july|august|september|october|november|"
-    r"december))\b", re.I)
-_FUTURE = re.compile(r"\b(will|shall|to (?:re-?)?sign|going to|are to|is to|set to|plans? to|scheduled|"
-                     r"expected to|upcoming|due to)\b", re.I)
+    r"december))\b",
+    re.I,
+)
+_FUTURE = re.compile(
+    r"\b(will|shall|to (?:re-?)?sign|going to|are to|is to|set to|plans? to|scheduled|"
+    r"expected to|upcoming|due to)\b",
+    re.I,
+)
 _WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
-_ORDINALS = {w: i + 1 for i, w in enumerate(
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
-    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
+_ORDINALS = {
+    w: i + 1
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+        "fourteenth "
+        "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+    )
+}
 _ORDINALS.update({f"twenty-{w}": 20 + n for w, n in list(_ORDINALS.items())[:9]})
 _ORDINALS.update({"thirtieth": 30, "thirty-first": 31})
 _DAY_WORDS = r"(?P<dayw>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")"
 _YEAR_WORDS = re.compile(
     rf"\b(?:{_D}|{_DAY_WORDS})(?:\s+day)?\s+of\s+{_M},?\s+"
-    r"(?P<words>(?:(?:one|two) thousand|nineteen|twenty)[a-z\s-]+?)(?=[.,;]|$)", re.I)
+    r"(?P<words>(?:(?:one|two) thousand|nineteen|twenty)[a-z\s-]+?)(?=[.,;]|$)",
+    re.I,
+)
 
 
-_ANY_DATE = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|yesterday|today|day|monday|"
-                       r"tuesday|wednesday|thursday|friday|saturday|sunday)", re.I)
+_ANY_DATE = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|yesterday|today|day|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -102,7 +174,7 @@ def words_to_year(words: str) -> int | None:
     elif "hundred" in tokens:  # "nineteen hundred and fifty-six"
         i = tokens.index("hundred")
         head = [_WORD_NUMBERS.get(t) for t in tokens[:i]]
-        tail = [_WORD_NUMBERS.get(t) for t in tokens[i + 1:]]
+        tail = [_WORD_NUMBERS.get(t) for t in tokens[i + 1 :]]
         if len(head) != 1 or None in head or None in tail:
             return None
         year = head[0] * 100 + sum(tail)
@@ -142,7 +214,9 @@ def find_dates(text: str) -> list[DateMention]:
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):
             groups = m.groupdict()
-            month = int(groups["mnum"]) if groups.get("mnum") else _MONTHS.get((groups.get("mon") or "").lower())
+            month = (
+                int(groups["mnum"]) if groups.get("mnum") else _MONTHS.get((groups.get("mon") or "").lower())
+            )
             day = int(groups["day"]) if groups.get("day") else None
             year = int(groups["year"]) if groups.get("year") else None
             if month is None or (day is not None and not 1 <= day <= 31):

@@ -25,16 +25,32 @@ from citygraph.sentences import Sentence, split_sentences
 __all__ = ["extract", "TYPE_PRIORITY"]
 
 # When one sentence names several instruments, the most specific wins.
-TYPE_PRIORITY = ["Renewal", "LetterOfIntent", "SisterCityAgreement", "MemorandumOfUnderstanding",
-                 "FriendshipAgreement", "CooperationAgreement"]
-_COREF = re.compile(r"\b((?:the|their|both) (?:two |three )?(?:[a-z]+ )?(?:cities|sides|parties|localities|regions|"
-                    r"provinces|towns|capitals|municipalities|councils|communities|prefectures|states)|both (?:cities|sides|parties|regions|provinces|towns)|the parties|"
-                    r"both)\b", re.I)
-_RELATION = re.compile(r"\b(since|already|existing|have been|has been|is also|twinned with|"
-                       r"(?:is|are|were) (?:already )?(?:a |the )?(?:sister|twin|partner|friendship)|"
-                       r"partner city of|sister city of|partnerships? with|relations? with)\b", re.I)
-_NOT_SIGNING_DATE = re.compile(r"\b(in force|effective|valid|until|till|expir\w*|approv\w*|from|visit\w*|"
-                               r"founded|launched|born|elected|meeting)\b[^.;]{0,40}$", re.I)
+TYPE_PRIORITY = [
+    "Renewal",
+    "LetterOfIntent",
+    "SisterCityAgreement",
+    "MemorandumOfUnderstanding",
+    "FriendshipAgreement",
+    "CooperationAgreement",
+]
+_COREF = re.compile(
+    r"\b((?:the|their|both) (?:two |three )?(?:[a-z]+ )?(?:cities|sides|parties|localities|regions|"
+    r"provinces|towns|capitals|municipalities|councils|communities|prefectures|states)|"
+    r"both (?:cities|sides|parties|regions|provinces|towns)|the parties|"
+    r"both)\b",
+    re.I,
+)
+_RELATION = re.compile(
+    r"\b(since|already|existing|have been|has been|is also|twinned with|"
+    r"(?:is|are|were) (?:already )?(?:a |the )?(?:sister|twin|partner|friendship)|"
+    r"partner city of|sister city of|partnerships? with|relations? with)\b",
+    re.I,
+)
+_NOT_SIGNING_DATE = re.compile(
+    r"\b(in force|effective|valid|until|till|expir\w*|approv\w*|from|visit\w*|"
+    r"founded|launched|born|elected|meeting)\b[^.;]{0,40}$",
+    re.I,
+)
 _CEREMONY = re.compile(r"\b(ceremony|signing|signed|took place|held)\b", re.I)
 _DATELINE_END = re.compile(r"\s*(?:\(\w+\)\s*)?[-–—:|]")
 _SAME_DAY = {"the same day", "earlier the same day", "earlier that day", "earlier this day"}
@@ -47,7 +63,9 @@ def _cues(kind: str) -> PhraseMatcher:
 
 @cache
 def _type_matcher() -> PhraseMatcher:
-    return PhraseMatcher({label: iri.rsplit("#", 1)[-1] for label, iri in vocab.agreement_type_labels().items()})
+    return PhraseMatcher(
+        {label: iri.rsplit("#", 1)[-1] for label, iri in vocab.agreement_type_labels().items()}
+    )
 
 
 def _types(text: str) -> list[str]:
@@ -83,9 +101,14 @@ def _party(m: PlaceMention) -> Party:
     place = r.place
     common = {c.country for c, _ in r.candidates if c.country}
     fallback = common.pop() if len(common) == 1 else ""
-    return Party(label=r.label, kind=r.kind or (place.kind if place else "city") or "city",
-                 country=(place.country if place and place.country else r.country or m.country or fallback),
-                 qid=place.qid if place else None, score=r.score, mention=m.text)
+    return Party(
+        label=r.label,
+        kind=r.kind or (place.kind if place else "city") or "city",
+        country=(place.country if place and place.country else r.country or m.country or fallback),
+        qid=place.qid if place else None,
+        score=r.score,
+        mention=m.text,
+    )
 
 
 def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
@@ -118,7 +141,8 @@ def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:
     """Find the agreements a document reports.
 
     >>> from citygraph.model import Document
-    >>> text = "SEOUL, Nov. 5, 2015 - Seoul Mayor Park Won-soon and Hanoi Mayor Nguyen Van A signed an MOU on urban planning today."
+    >>> text = ("SEOUL, Nov. 5, 2015 - Seoul Mayor Park Won-soon and Hanoi Mayor Nguyen Van A signed an MOU "
+    ...         "on urban planning today.")
     >>> ag = extract(Document("x.txt", text)).agreements[0]
     >>> sorted(p.label for p in ag.parties), ag.date, ag.type
     (['Hanoi', 'Seoul'], '2015-11-05', 'MemorandumOfUnderstanding')
@@ -131,14 +155,23 @@ def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:
     places = [find_places(s.text, gaz, persons=_person_spans(s.text, officials)) for s in sentences]
     places = _prefer_longer_names(sentences, places)
     places = _repeat_names(sentences, places)
-    places = [_country_from_next(s.text, _infer_countries(found)) for s, found in zip(sentences, places,
-                                                                                    strict=True)]
+    places = [
+        _country_from_next(s.text, _infer_countries(found))
+        for s, found in zip(sentences, places, strict=True)
+    ]
     places = _share_countries(places)
     candidates = _candidates(sentences, places)
     groups = _group(candidates, sentences, places)
     main_keys = [_key(g[0]) for g in groups if not g[0].passing]
-    groups = [g for g in groups if not (g[0].passing and _key(g[0]) in main_keys and not any(
-        d.complete for c in g for d in dates.find_dates(c.sentence.text)))]
+    groups = [
+        g
+        for g in groups
+        if not (
+            g[0].passing
+            and _key(g[0]) in main_keys
+            and not any(d.complete for c in g for d in dates.find_dates(c.sentence.text))
+        )
+    ]
     agreements: list[Agreement] = []
     owners = _owners(groups, len(sentences))
     for gid, group in enumerate(groups):
@@ -146,22 +179,37 @@ def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:
         if ag is None:
             continue
         previous = next((a for a in reversed(agreements) if not a.passing), None)
-        if ag.date is None and previous is not None and not ag.passing and \
-                re.search(r"\balso\b", ag.evidence) and {p.key for p in ag.parties} == {p.key for p in previous.parties}:
+        if (
+            ag.date is None
+            and previous is not None
+            and not ag.passing
+            and re.search(r"\balso\b", ag.evidence)
+            and {p.key for p in ag.parties} == {p.key for p in previous.parties}
+        ):
             ag.date = previous.date  # "The parties also signed ...": the same ceremony
         agreements.append(ag)
     mains = [a for a in agreements if not a.passing]
-    agreements = [a for a in agreements if not (a.passing and any(
-        {p.key for p in a.parties} == {p.key for p in m.parties} and (a.date is None or a.date >= (m.date or ""))
-        for m in mains))]
+    agreements = [
+        a
+        for a in agreements
+        if not (
+            a.passing
+            and any(
+                {p.key for p in a.parties} == {p.key for p in m.parties}
+                and (a.date is None or a.date >= (m.date or ""))
+                for m in mains
+            )
+        )
+    ]
     _attach_officials(agreements, officials)
     _link_renewals(agreements)
     return Extraction(doc, agreements)
 
 
-def _prefer_longer_names(sentences: list[Sentence], places: list[list[PlaceMention]]
-                         ) -> list[list[PlaceMention]]:
-    """"Puerto Morelos (Mexico)" once named, a later "Puerto Morelos" is not the state of Morelos."""
+def _prefer_longer_names(
+    sentences: list[Sentence], places: list[list[PlaceMention]]
+) -> list[list[PlaceMention]]:
+    """ "Puerto Morelos (Mexico)" once named, a later "Puerto Morelos" is not the state of Morelos."""
     longer = {m.text: m for found in places for m in found if m.role == "place" and len(m.text.split()) > 1}
     out = []
     for s, found in zip(sentences, places, strict=True):
@@ -171,7 +219,7 @@ def _prefer_longer_names(sentences: list[Sentence], places: list[list[PlaceMenti
                 if text == m.text or m.text not in text:
                     continue
                 start = m.start - text.index(m.text)
-                if start >= 0 and s.text[start:start + len(text)] == text:
+                if start >= 0 and s.text[start : start + len(text)] == text:
                     m = replace(full, start=start, end=start + len(text), role=m.role)
                     break
             fixed.append(m)
@@ -201,8 +249,12 @@ def _share_countries(places: list[list[PlaceMention]]) -> list[list[PlaceMention
 
 def _repeat_names(sentences: list[Sentence], places: list[list[PlaceMention]]) -> list[list[PlaceMention]]:
     """A name the text once marked as a place ("the towns of Rambouillet") is a place wherever it recurs."""
-    names = {m.text: m for found in places for m in found
-             if m.role in ("place", "venue") and not m.known and len(m.text) > 3}
+    names = {
+        m.text: m
+        for found in places
+        for m in found
+        if m.role in ("place", "venue") and not m.known and len(m.text) > 3
+    }
     out = []
     for s, found in zip(sentences, places, strict=True):
         found = list(found)
@@ -232,14 +284,14 @@ def _infer_countries(found: list[PlaceMention]) -> list[PlaceMention]:
 
 
 def _country_from_next(sentence: str, found: list[PlaceMention]) -> list[PlaceMention]:
-    """"Rambouillet, then in the French department of Seine-et-Oise": the place named just after,
+    """ "Rambouillet, then in the French department of Seine-et-Oise": the place named just after,
     across a comma, locates the one before it."""
     out = list(found)
     for i, m in enumerate(out):
         if m.role == "country" or m.country or m.resolution.country:
             continue
-        for n in out[i + 1:]:
-            gap = sentence[m.end:n.start]
+        for n in out[i + 1 :]:
+            gap = sentence[m.end : n.start]
             code = n.country or n.resolution.country
             if n.role != "country" and code and gap.lstrip().startswith(",") and len(gap) < 60:
                 out[i] = replace(m, country=code, resolution=replace(m.resolution, country=code))
@@ -255,7 +307,9 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
         earlier = _earlier_agreement(text, found)
         if earlier is not None:  # "... following the extended MOU between Aichi and Washington, ..."
             (start, end), pair = earlier
-            out.append(_Candidate(s, pair, _types(text[start:end]) or ["CooperationAgreement"], False, True, 1.0))
+            out.append(
+                _Candidate(s, pair, _types(text[start:end]) or ["CooperationAgreement"], False, True, 1.0)
+            )
             found = [m for m in found if m not in pair]
             text = text[:start] + " " * (end - start) + text[end:]
         types = _types(text)
@@ -278,20 +332,28 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
     return out
 
 
-_EARLIER = re.compile(r"\b(?:following|under|after|based on|building on|builds on|in line with)\s+(?:the|an?|their)\s+"
-                      r"(?:(?:existing|extended|earlier|previous|former|original|\d{4})\s+)?"
-                      r"(?P<noun>(?:[\w-]+\s+){0,4}?)between\s+", re.I)
+_EARLIER = re.compile(
+    r"\b(?:following|under|after|based on|building on|builds on|in line with)\s+(?:the|an?|their)\s+"
+    r"(?:(?:existing|extended|earlier|previous|former|original|\d{4})\s+)?"
+    r"(?P<noun>(?:[\w-]+\s+){0,4}?)between\s+",
+    re.I,
+)
 
 
-def _earlier_agreement(text: str, found: list[PlaceMention]
-                       ) -> tuple[tuple[int, int], list[PlaceMention]] | None:
+def _earlier_agreement(
+    text: str, found: list[PlaceMention]
+) -> tuple[tuple[int, int], list[PlaceMention]] | None:
     """An older agreement named inside the sentence of a new one: its "between A and B" pair."""
     m = _EARLIER.search(text)
     if not m or not _types(m.group("noun")):
         return None
     after = [p for p in found if p.start >= m.end() and p.role not in ("country",)]
-    if len(after) < 2 or not re.fullmatch(r"\s*and\s+(?:the\s+)?(?:(?:state|province|prefecture|region)\s+of\s+"
-                                          r"(?:the\s+)?)?", text[after[0].end:after[1].start], re.I):
+    if len(after) < 2 or not re.fullmatch(
+        r"\s*and\s+(?:the\s+)?(?:(?:state|province|prefecture|region)\s+of\s+"
+        r"(?:the\s+)?)?",
+        text[after[0].end : after[1].start],
+        re.I,
+    ):
         return None
     pair = [after[0], after[1]]
     return (m.start(), after[1].end), pair
@@ -304,10 +366,10 @@ def _without(text: str, spans: list[tuple[int, int, str, object]]) -> str:
 
 
 def _pairs_list(s: Sentence, parties: list[PlaceMention]) -> list[_Candidate]:
-    """"A with B, C with D": existing partnerships listed in passing."""
+    """ "A with B, C with D": existing partnerships listed in passing."""
     out = []
     for a, b in zip(parties, parties[1:], strict=False):
-        if re.fullmatch(r"\s*with\s*", s.text[a.end:b.start]):
+        if re.fullmatch(r"\s*with\s*", s.text[a.end : b.start]):
             out.append(_Candidate(s, [a, b], ["CooperationAgreement"], False, True, 0.8))
     return out
 
@@ -320,8 +382,9 @@ def _bases(c: _Candidate) -> frozenset[str]:
     return frozenset(_base(m.text) for m in c.parties)
 
 
-def _group(candidates: list[_Candidate], sentences: list[Sentence], places: list[list[PlaceMention]]
-           ) -> list[list[_Candidate]]:
+def _group(
+    candidates: list[_Candidate], sentences: list[Sentence], places: list[list[PlaceMention]]
+) -> list[list[_Candidate]]:
     """One group per agreement: same parties (or a back-reference), same instrument family."""
     groups: list[list[_Candidate]] = []
     frequent = _frequent_parties(sentences, places)
@@ -338,7 +401,9 @@ def _group(candidates: list[_Candidate], sentences: list[Sentence], places: list
         family = "intent" if _specific(c.types) == "LetterOfIntent" else "other"
         for g in groups:
             head = g[0]
-            same = _key(head) == _key(c) or _bases(head) == _bases(c) or (_key(c) < _key(head) and not c.passing)
+            same = (
+                _key(head) == _key(c) or _bases(head) == _bases(c) or (_key(c) < _key(head) and not c.passing)
+            )
             head_family = "intent" if any(_specific(x.types) == "LetterOfIntent" for x in g) else "other"
             if same and head.passing == c.passing and (head_family == family or not c.types):
                 g.append(c)
@@ -348,7 +413,9 @@ def _group(candidates: list[_Candidate], sentences: list[Sentence], places: list
     # a headline's parties guessed from frequency belong to a fuller agreement that contains them
     for g in list(groups):
         if all(c.filled for c in g):
-            home = next((h for h in groups if h is not g and not h[0].passing and _key(g[0]) <= _key(h[0])), None)
+            home = next(
+                (h for h in groups if h is not g and not h[0].passing and _key(g[0]) <= _key(h[0])), None
+            )
             if home is not None:
                 home.extend(g)
                 groups.remove(g)
@@ -370,6 +437,7 @@ def _frequent_parties(sentences: list[Sentence], places: list[list[PlaceMention]
 
 def _best(group: list[_Candidate]) -> _Candidate:
     """The sentence that states the agreement best: a full sentence beats a headline saying the same."""
+
     def rank(c: _Candidate) -> tuple[float, int]:
         full = c.sentence.text.rstrip().endswith((".", '."', ".'")) and len(c.sentence.text) > 50
         return c.score + (0.25 if full else 0), -c.sentence.index
@@ -377,14 +445,15 @@ def _best(group: list[_Candidate]) -> _Candidate:
     return max(group, key=rank)
 
 
-def _date_for(group: list[_Candidate], sentences: list[Sentence], reference: dt.date | None,
-              main: _Candidate) -> str | None:
+def _date_for(
+    group: list[_Candidate], sentences: list[Sentence], reference: dt.date | None, main: _Candidate
+) -> str | None:
     def usable(s: Sentence) -> list[dates.DateMention]:
         found = []
         usable_all = dates.find_dates(s.text)
         for d in usable_all:
-            before = s.text[max(0, d.start - 45):d.start]
-            after = s.text[d.end:d.end + 25]
+            before = s.text[max(0, d.start - 45) : d.start]
+            after = s.text[d.end : d.end + 25]
             if _NOT_SIGNING_DATE.search(before):
                 continue
             if d.start < 60 and _DATELINE_END.match(s.text, d.end) and len(usable_all) > 1:
@@ -395,8 +464,11 @@ def _date_for(group: list[_Candidate], sentences: list[Sentence], reference: dt.
         return found
 
     ordered = [main.sentence] + [c.sentence for c in group if c is not main]
-    follow = [s for s in sentences[main.sentence.index + 1:main.sentence.index + 3]
-              if _CEREMONY.search(s.text) and not _types(s.text)]
+    follow = [
+        s
+        for s in sentences[main.sentence.index + 1 : main.sentence.index + 3]
+        if _CEREMONY.search(s.text) and not _types(s.text)
+    ]
     pools = ((ordered[:1], True), (ordered[1:], True), (ordered, False), (follow, False))
     if main.passing:
         pools = ((ordered[:1], True),)
@@ -414,7 +486,7 @@ def _date_for(group: list[_Candidate], sentences: list[Sentence], reference: dt.
 
 
 def _same_day(sentences: list[Sentence], index: int, reference: dt.date | None) -> str | None:
-    for s in reversed(sentences[max(0, index - 2):index]):
+    for s in reversed(sentences[max(0, index - 2) : index]):
         for d in dates.find_dates(s.text):
             if d.day and d.relative is None:
                 return dates.resolve(d, reference)
@@ -433,19 +505,35 @@ def _owners(groups: list[list[_Candidate]], count: int) -> list[int | None]:
     return owners
 
 
-def _assemble(group: list[_Candidate], sentences: list[Sentence], places: list[list[PlaceMention]],
-              reference: dt.date | None, mine: list[bool]) -> Agreement | None:
+def _assemble(
+    group: list[_Candidate],
+    sentences: list[Sentence],
+    places: list[list[PlaceMention]],
+    reference: dt.date | None,
+    mine: list[bool],
+) -> Agreement | None:
     main = _best(group)
     parties = _unique([m for c in group for m in c.parties if _party(m).key in _key(main)] or main.parties)
-    types = main.types or [t for c in group for t in c.types] or [
-        t for s in sentences[:3] for t in _types(s.text)]  # a charter titled "Twinning Charter"
+    types = (
+        main.types
+        or [t for c in group for t in c.types]
+        or [t for s in sentences[:3] for t in _types(s.text)]
+    )  # a charter titled "Twinning Charter"
     kind = _specific(types) or "CooperationAgreement"
     if re.search(r"\b(re-?sign\w*|renew\w*|reaffirm\w*)\b", main.sentence.text, re.I) and not main.passing:
         kind = "Renewal"
     date = _date_for(group, sentences, reference, main)
     passing = main.passing
-    if not passing and date and reference and int(date[:4]) < reference.year - 1 and not any(
-            c.signed and SIGN_VERB.search(c.sentence.text) and dates.find_dates(c.sentence.text) == [] for c in group):
+    if (
+        not passing
+        and date
+        and reference
+        and int(date[:4]) < reference.year - 1
+        and not any(
+            c.signed and SIGN_VERB.search(c.sentence.text) and dates.find_dates(c.sentence.text) == []
+            for c in group
+        )
+    ):
         passing = True
     area_text = " ".join(c.sentence.text for c in group)
     if not passing:
@@ -454,16 +542,29 @@ def _assemble(group: list[_Candidate], sentences: list[Sentence], places: list[l
         for s in sentences:
             if s.index in related or not area_cue(s.text) or not mine[s.index]:
                 continue
-            if (_COREF.search(s.text) or _types(s.text) or any(n and n in s.text for n in names)) and \
-                    abs(s.index - main.sentence.index) <= 12:
+            if (_COREF.search(s.text) or _types(s.text) or any(n and n in s.text for n in names)) and abs(
+                s.index - main.sentence.index
+            ) <= 12:
                 area_text += " " + s.text
     areas = find_areas(area_text) if not passing or area_cue(main.sentence.text) else []
-    confidence = 0.35 + (0.25 if main.signed else 0) + (0.1 if date else 0) + \
-        0.1 * sum(1 for p in parties if _party(p).qid) / max(len(parties), 1) + (0.1 if main.types else 0)
+    confidence = (
+        0.35
+        + (0.25 if main.signed else 0)
+        + (0.1 if date else 0)
+        + 0.1 * sum(1 for p in parties if _party(p).qid) / max(len(parties), 1)
+        + (0.1 if main.types else 0)
+    )
     if passing:
         confidence = min(confidence, 0.6)
-    return Agreement(parties=[_party(p) for p in parties], type=kind, date=date, areas=areas,
-                     evidence=main.sentence.text, passing=passing, confidence=round(min(confidence, 0.99), 2))
+    return Agreement(
+        parties=[_party(p) for p in parties],
+        type=kind,
+        date=date,
+        areas=areas,
+        evidence=main.sentence.text,
+        passing=passing,
+        confidence=round(min(confidence, 0.99), 2),
+    )
 
 
 def _base(label: str) -> str:
@@ -498,12 +599,14 @@ def _attach_officials(agreements: list[Agreement], officials: list[OfficialMenti
             known = {o.party for o in signers if o.party}
             if len(known) == 1:
                 other = next(p.key for p in ag.parties if p.key not in known)
-                ag.officials = [Official(o.name, o.title, other, True) if o.signed and not o.party else o
-                                for o in ag.officials]
+                ag.officials = [
+                    Official(o.name, o.title, other, True) if o.signed and not o.party else o
+                    for o in ag.officials
+                ]
 
 
 def _party_by_title(title: str | None, ag: Agreement) -> str | None:
-    """"Vice Chairman of the municipal People's Committee": the one city among the parties."""
+    """ "Vice Chairman of the municipal People's Committee": the one city among the parties."""
     if not title:
         return None
     words = {KIND_WORDS[w] for w in re.findall(r"[a-z]+", title.lower()) if w in KIND_WORDS}

@@ -27,8 +27,11 @@ _NON_WORD = re.compile(r"[^\w]+")
 def lookup_key(text: str) -> str:
     """The one form a name is looked up by.
 
-    >>> lookup_key("  Málaga "), lookup_key("HO CHI MINH City"), lookup_key("Gyeonggi-do"), lookup_key("Q8684")
-    ('malaga', 'ho chi minh city', 'gyeonggi do', 'q8684')
+    >>> lookup_key("  Málaga "), lookup_key("HO CHI MINH City"), lookup_key("Gyeonggi-do")
+    ('malaga', 'ho chi minh city', 'gyeonggi do')
+    >>> lookup_key("Q8684")
+    'q8684'
+
     """
     folded = unicodedata.normalize("NFKD", text.casefold())
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
@@ -46,7 +49,7 @@ def lookup_triples(graph: Graph) -> Iterable[tuple[Node, URIRef, Literal]]:
                 yield subject, CG.lookupKey, Literal(key)
     for subject, item in graph.subject_objects(OWL.sameAs):
         if isinstance(item, URIRef) and str(item).startswith(str(WD)):
-            key = lookup_key(str(item)[len(str(WD)):])
+            key = lookup_key(str(item)[len(str(WD)) :])
             if (subject, key) not in seen:
                 seen.add((subject, key))
                 yield subject, CG.lookupKey, Literal(key)

@@ -9,7 +9,14 @@ from rdflib.namespace import SKOS
 
 from citygraph.resources import resource_dir
 
-__all__ = ["labels", "title_words", "national_titles", "all_titles", "organisation_words", "government_bodies"]
+__all__ = [
+    "labels",
+    "title_words",
+    "national_titles",
+    "all_titles",
+    "organisation_words",
+    "government_bodies",
+]
 
 _CGL = "https://w3id.org/citygraph/lexicon/"
 
@@ -38,8 +45,26 @@ def national_titles() -> frozenset[str]:
     return labels("national-official")
 
 
-_NOT_BREAKERS = {"of", "the", "city", "county", "state", "municipal", "general", "member", "judge", "executive",
-                 "manager", "delegate", "leader", "head", "party", "first", "chief", "d'affaires"}
+_NOT_BREAKERS = {
+    "of",
+    "the",
+    "city",
+    "county",
+    "state",
+    "municipal",
+    "general",
+    "member",
+    "judge",
+    "executive",
+    "manager",
+    "delegate",
+    "leader",
+    "head",
+    "party",
+    "first",
+    "chief",
+    "d'affaires",
+}
 
 
 @cache

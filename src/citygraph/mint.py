@@ -17,8 +17,16 @@ from citygraph.gazetteer import Gazetteer
 from citygraph.model import Agreement, Extraction, Party
 from citygraph.namespaces import CG, CGA, CGID, DCTERMS, OWL, PREFIXES, PROV, RDF, RDFS, SKOS, WD, XSD
 
-__all__ = ["to_graph", "place_iri", "agreement_iri", "official_iri", "document_iri", "graph_iri", "slug",
-           "new_graph"]
+__all__ = [
+    "to_graph",
+    "place_iri",
+    "agreement_iri",
+    "official_iri",
+    "document_iri",
+    "graph_iri",
+    "slug",
+    "new_graph",
+]
 
 _ = (CGA, BNode)
 

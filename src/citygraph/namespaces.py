@@ -5,8 +5,23 @@ from __future__ import annotations
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-__all__ = ["CG", "CGA", "CGID", "WD", "SCHEMA", "ORG", "DCTERMS", "FOAF", "OWL", "PROV", "RDF", "RDFS",
-           "SKOS", "XSD", "PREFIXES"]
+__all__ = [
+    "CG",
+    "CGA",
+    "CGID",
+    "WD",
+    "SCHEMA",
+    "ORG",
+    "DCTERMS",
+    "FOAF",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "XSD",
+    "PREFIXES",
+]
 
 CG = Namespace("https://w3id.org/citygraph/ontology#")
 CGA = Namespace("https://w3id.org/citygraph/area/")
@@ -16,6 +31,18 @@ SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 
 PREFIXES: dict[str, Namespace] = {
-    "cg": CG, "cga": CGA, "cgid": CGID, "wd": WD, "prov": PROV, "dcterms": DCTERMS, "skos": SKOS,
-    "foaf": FOAF, "schema": SCHEMA, "org": ORG, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
+    "cg": CG,
+    "cga": CGA,
+    "cgid": CGID,
+    "wd": WD,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "skos": SKOS,
+    "foaf": FOAF,
+    "schema": SCHEMA,
+    "org": ORG,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
 }

@@ -23,20 +23,31 @@ __all__ = ["OfficialMention", "find_officials", "SIGN_VERB"]
 
 SIGN_VERB = re.compile(
     r"\b(signed|sign|signs|re-?signed|re-sign|inked|ink|concluded|affixing their signatures|"
-    r"appended our signatures|put their signatures|put (?:their|his|her|our) names? to|initialled|bears? the signatures? of)\b(?!\s+(?:ceremony|of\b))", re.I)
-_NOT_SIGNER = re.compile(r"\b(witness(?:ed)?(?: by)?|in the presence of|attended by|presence of|"
-                         r"accompanied by|welcomed by|met with)\b[^.;]*$", re.I)
+    r"appended our signatures|put their signatures|put (?:their|his|her|our) names? to|initialled|"
+    r"bears? the signatures? of)\b(?!\s+(?:ceremony|of\b))",
+    re.I,
+)
+_NOT_SIGNER = re.compile(
+    r"\b(witness(?:ed)?(?: by)?|in the presence of|attended by|presence of|"
+    r"accompanied by|welcomed by|met with)\b[^.;]*$",
+    re.I,
+)
 _NAME_TOKEN = re.compile(r"^[A-Z\u00c0-\u024f][\w'\-]*\.?$")
 _PARTICLES = {"de", "la", "del", "van", "von", "der", "bin", "binti", "al", "da", "di", "le", "du", "dos"}
-_SIG_LINE = re.compile(r"^\(?(?:signed\)?\s*)?(?P<name>[A-Z][\w'.\-]+(?:\s+[A-Z][\w'.\-]+){1,4})\s*,\s*"
-                       r"(?P<title>[A-Za-z][A-Za-z .\-]{2,40})$")
+_SIG_LINE = re.compile(
+    r"^\(?(?:signed\)?\s*)?(?P<name>[A-Z][\w'.\-]+(?:\s+[A-Z][\w'.\-]+){1,4})\s*,\s*"
+    r"(?P<title>[A-Za-z][A-Za-z .\-]{2,40})$"
+)
 _SIGNED_LINE = re.compile(r"^\(\s*signed\s*\)\s*(?P<name>[A-Z][\w'.\-]+(?:\s+[A-Z][\w'.\-]+){1,4})\.?$", re.I)
 
 
 _BARE_NAME = re.compile(r"^[A-Z][\w'.\-]+(?:\s+(?:[A-Z][\w'.\-]+|de|la|van|von|del|da)){1,5}\.?$")
-_PLURAL_TITLES = re.compile(r"\b(?:the\s+)?(?:respective\s+)?(?P<title>mayors|governors|chairmen|chairpersons|"
-                            r"presidents|heads)\s+of\s+(?:the\s+)?(?:towns\s+of\s+|cities\s+of\s+)?"
-                            r"(?P<rest>[^;:]{3,160})", re.I)
+_PLURAL_TITLES = re.compile(
+    r"\b(?:the\s+)?(?:respective\s+)?(?P<title>mayors|governors|chairmen|chairpersons|"
+    r"presidents|heads)\s+of\s+(?:the\s+)?(?:towns\s+of\s+|cities\s+of\s+)?"
+    r"(?P<rest>[^;:]{3,160})",
+    re.I,
+)
 
 
 @dataclass
@@ -66,9 +77,34 @@ def _non_name_words() -> frozenset[str]:
     """Words that never occur in a person's name: government bodies, place kinds, agreement words."""
     words = {w for phrase in lexicon.government_bodies() for w in phrase.split()}
     words |= set(KIND_WORDS) | {w for label in vocab.agreement_type_labels() for w in label.split()}
-    words |= {"affairs", "country", "committee", "republic", "international", "national", "university",
-              "center", "centre", "institute", "ministry", "department", "party", "congress", "news", "the",
-              "and", "of", "image", "twitter", "photo", "latest", "trending", "home", "press", "releases"}
+    words |= {
+        "affairs",
+        "country",
+        "committee",
+        "republic",
+        "international",
+        "national",
+        "university",
+        "center",
+        "centre",
+        "institute",
+        "ministry",
+        "department",
+        "party",
+        "congress",
+        "news",
+        "the",
+        "and",
+        "of",
+        "image",
+        "twitter",
+        "photo",
+        "latest",
+        "trending",
+        "home",
+        "press",
+        "releases",
+    }
     return frozenset(words)
 
 
@@ -87,7 +123,7 @@ def _looks_like_name(text: str, gaz: Gazetteer) -> bool:
 
 
 def _split_leading_place(text: str, gaz: Gazetteer) -> tuple[str, str]:
-    """"Bac Giang Le Anh Duong" -> ("Bac Giang", "Le Anh Duong")."""
+    """ "Bac Giang Le Anh Duong" -> ("Bac Giang", "Le Anh Duong")."""
     words = text.split()
     if gaz.is_place_name(text):
         return "", text
@@ -99,25 +135,30 @@ def _split_leading_place(text: str, gaz: Gazetteer) -> tuple[str, str]:
 
 
 def _title_before(sentence: str, start: int) -> re.Match[str] | None:
-    window = sentence[max(0, start - 120):start]
+    window = sentence[max(0, start - 120) : start]
     last = None
     for m in _title_regex().finditer(window):
         last = m
     if last is None:
         return None
-    between = window[last.end():]
+    between = window[last.end() :]
     if not re.fullmatch(r"\s*|\s*(?:of|for|to|at|in)\b[^;:!?,]*(?:,\s*)?", between) or re.search(
-            r"\b(said|and|met|with|signed|by|agreed|that|who|which)\b", between):
+        r"\b(said|and|met|with|signed|by|agreed|that|who|which)\b", between
+    ):
         return None
     if len(between.split()) > 12:
         return None
-    return re.match(r"(?s).*", sentence[max(0, start - 120) + last.start():start].strip())
+    return re.match(r"(?s).*", sentence[max(0, start - 120) + last.start() : start].strip())
 
 
 def _title_after(sentence: str, end: int) -> str | None:
-    m = re.match(r"\s*,?\s*(?:the\s+)?((?:(?:executive|deputy|vice|acting|municipal|first|second|former|lord|"
-                 r"chief|county|city|provincial)\s+){0,3})(" + _title_regex().pattern + r")"
-                 r"((?:\s+(?:of|for)\s+(?:the\s+)?[\w'.-]+(?:\s+[\w'.-]+){0,6})?)", sentence[end:], re.I)
+    m = re.match(
+        r"\s*,?\s*(?:the\s+)?((?:(?:executive|deputy|vice|acting|municipal|first|second|former|lord|"
+        r"chief|county|city|provincial)\s+){0,3})(" + _title_regex().pattern + r")"
+        r"((?:\s+(?:of|for)\s+(?:the\s+)?[\w'.-]+(?:\s+[\w'.-]+){0,6})?)",
+        sentence[end:],
+        re.I,
+    )
     if not m or m.start(2) > 30:
         return None
     tail = m.group(3) or ""
@@ -137,7 +178,7 @@ def _place_in(text: str, gaz: Gazetteer) -> PlaceMention | None:
 
 def _place_before(sentence: str, start: int, places: list[PlaceMention]) -> PlaceMention | None:
     for p in reversed(places):
-        gap = sentence[p.end:start]
+        gap = sentence[p.end : start]
         if p.end <= start and re.fullmatch(r"\s*(?:'s)?\s*", gap):
             return p
     return None
@@ -149,7 +190,9 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
     found: dict[str, OfficialMention] = {}
     national = lexicon.national_titles()
 
-    def record(name: str, title: str | None, place: PlaceMention | None, sent: Sentence, signed: bool) -> None:
+    def record(
+        name: str, title: str | None, place: PlaceMention | None, sent: Sentence, signed: bool
+    ) -> None:
         name = name.strip(" .,")
         key = name.lower()
         off = found.get(key)
@@ -158,7 +201,8 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
         if title and not off.title:
             off.title = _clean_title(title)
             off.national = any(t in title.lower() for t in national) and not re.search(
-                r"\b(mayor|governor)\b", title, re.I)
+                r"\b(mayor|governor)\b", title, re.I
+            )
         if place is not None and off.place is None:
             off.place = place
         off.signed = off.signed or (signed and not off.national)
@@ -188,7 +232,6 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
                     found[key].place = found[key].place or block_place
                 pending.clear()
         verbs = list(SIGN_VERB.finditer(text))
-        verb = verbs[0] if verbs else None
         if not verbs and not _title_matcher().search(text):
             _surname_mentions(text, sent, found, verbs, record)  # no title, no signing: no new official
             continue
@@ -212,8 +255,9 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
             title = before.group(0) if before else after
             place = None
             if before is not None:
-                place = _place_in(before.group(0), gaz) or _place_before(text, start - len(before.group(0)) - 1,
-                                                                          places)
+                place = _place_in(before.group(0), gaz) or _place_before(
+                    text, start - len(before.group(0)) - 1, places
+                )
                 if place is None:
                     place = _place_before(text, max(0, start - len(before.group(0))).__index__() - 1, places)
             elif after:
@@ -221,11 +265,14 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
             m_from = re.match(r"\s*(?:signed\s+)?(?:from|of|for)\s+(?:the\s+)?", text[end:])
             if place is None and m_from:
                 place = next((p for p in places if p.start == end + m_from.end()), None)
-            behalf = re.search(r"\bon behalf of\s+(?:the\s+)?", text[end:end + 80])
+            behalf = re.search(r"\bon behalf of\s+(?:the\s+)?", text[end : end + 80])
             if behalf:
                 place = next((p for p in places if p.start == end + behalf.end()), place)
-            if title is None and name.lower() not in found and not any(
-                    _untitled_signer(text, start, end, v) for v in verbs):
+            if (
+                title is None
+                and name.lower() not in found
+                and not any(_untitled_signer(text, start, end, v) for v in verbs)
+            ):
                 continue
             signed = any(_subject_or_agent(text, start, v) for v in verbs) or _listed_signer(text, end, verbs)
             record(name, title, place, sent, signed)
@@ -234,8 +281,10 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
     return list(found.values())
 
 
-def _plural_title_parties(sentences: list[Sentence], officials: list[OfficialMention], gaz: Gazetteer) -> None:
-    """"we, the Mayors of Great Yarmouth and Rambouillet have appended our signatures" + two
+def _plural_title_parties(
+    sentences: list[Sentence], officials: list[OfficialMention], gaz: Gazetteer
+) -> None:
+    """ "we, the Mayors of Great Yarmouth and Rambouillet have appended our signatures" + two
     signature lines: the signatories take the title and the places in that order."""
     open_ = [o for o in officials if o.signed and o.place is None]
     if len(open_) < 2:
@@ -263,17 +312,19 @@ def _signature_title(title: str | None) -> str | None | bool:
     if _title_regex().search(title):
         return title.strip()
     squeezed = title.replace(" ", "").lower()
-    close = difflib.get_close_matches(squeezed, [t.replace(" ", "") for t in lexicon.all_titles()], n=1,
-                                      cutoff=0.8)
+    close = difflib.get_close_matches(
+        squeezed, [t.replace(" ", "") for t in lexicon.all_titles()], n=1, cutoff=0.8
+    )
     if not close:
         return False
     return next(t for t in lexicon.all_titles() if t.replace(" ", "") == close[0]).capitalize()
 
 
 def _listed_signer(text: str, end: int, verbs: list[re.Match[str]]) -> bool:
-    """"A signed for Plock, B for Zhytomyr and C for Malaga": later names share the verb."""
-    return any(v.end() < end and re.match(r"\s+for\b", text[v.end():]) for v in verbs) and bool(
-        re.match(r"\s+for\s+[A-Z]", text[end:]))
+    """ "A signed for Plock, B for Zhytomyr and C for Malaga": later names share the verb."""
+    return any(v.end() < end and re.match(r"\s+for\b", text[v.end() :]) for v in verbs) and bool(
+        re.match(r"\s+for\s+[A-Z]", text[end:])
+    )
 
 
 def _untitled_signer(text: str, start: int, end: int, verb: re.Match[str]) -> bool:
@@ -285,7 +336,7 @@ def _untitled_signer(text: str, start: int, end: int, verb: re.Match[str]) -> bo
     if any(gaz.is_place_name(w) for w in text[start:end].split() if len(w) > 3):
         return False
     if start < verb.start():
-        between = text[end:verb.start()]
+        between = text[end : verb.start()]
         return len(between.split()) <= 4 and not re.search(r"\b(was|were|is|are|been|be)\b", between)
     return True
 
@@ -295,17 +346,21 @@ def _subject_or_agent(text: str, start: int, verb: re.Match[str]) -> bool:
     if _NOT_SIGNER.search(text[:start]):
         return False
     if start < verb.start():
-        clause = text[start:verb.start()]
-        return not re.search(r"[;]|\b(said|says|witnessed|spoke|attended|which|who|while|whereas)\b|"
-                             + SIGN_VERB.pattern, clause, re.I)
-    after = text[verb.end():start]
+        clause = text[start : verb.start()]
+        return not re.search(
+            r"[;]|\b(said|says|witnessed|spoke|attended|which|who|while|whereas)\b|" + SIGN_VERB.pattern,
+            clause,
+            re.I,
+        )
+    after = text[verb.end() : start]
     if verb.group().lower().endswith(" of"):  # "bears the signatures of the two mayors: A, B"
         return not re.search(r"[;.]", after)
     return bool(re.search(r"\b(by|with)\b", after)) and not re.search(r"[;.]", after)
 
 
-def _surname_mentions(text: str, sent: Sentence, found: dict[str, OfficialMention],
-                      verbs: list[re.Match[str]], record) -> None:
+def _surname_mentions(
+    text: str, sent: Sentence, found: dict[str, OfficialMention], verbs: list[re.Match[str]], record
+) -> None:
     """Single-word references to known officials ("Duong and Khamlieng signed")."""
     if not found:
         return
@@ -316,7 +371,7 @@ def _surname_mentions(text: str, sent: Sentence, found: dict[str, OfficialMentio
                 by_token.setdefault(tok, off.name)
     for m in re.finditer(r"\b[A-Z][\w'\-]+\b", text):
         full = by_token.get(m.group())
-        if full is None or full in text[max(0, m.start() - len(full)):m.end() + len(full)]:
+        if full is None or full in text[max(0, m.start() - len(full)) : m.end() + len(full)]:
             continue
         signed = any(_subject_or_agent(text, m.start(), v) for v in verbs)
         if signed or sent.index not in found[full.lower()].sentences:

@@ -50,7 +50,7 @@ class PhraseMatcher:
                 i += 1
                 continue
             for n in range(min(span, len(tokens) - i), 0, -1):
-                hit = self._table.get(tuple(words[i:i + n]))
+                hit = self._table.get(tuple(words[i : i + n]))
                 if hit is not None:
                     out.append((tokens[i][0], tokens[i + n - 1][1], hit[0], hit[1]))
                     i += n

@@ -22,8 +22,19 @@ from citygraph.text import DocumentError, read_document
 from citygraph.validate import Report, validate
 from citygraph.vocab import ontology_graph
 
-__all__ = ["DOCUMENT_SUFFIXES", "Converted", "Rejected", "BuildSummary", "discover", "source_for",
-           "convert_file", "convert_files", "build", "bundled_documents", "merged"]
+__all__ = [
+    "DOCUMENT_SUFFIXES",
+    "Converted",
+    "Rejected",
+    "BuildSummary",
+    "discover",
+    "source_for",
+    "convert_file",
+    "convert_files",
+    "build",
+    "bundled_documents",
+    "merged",
+]
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".md")
 
@@ -65,8 +76,14 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Rejected]]:
     rejected: list[Rejected] = []
     for path in paths:
         if path.is_dir():
-            docs = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
-                          and not p.name.startswith(".") and p.name.upper() not in {"README.MD", "SOURCES.MD"})
+            docs = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in DOCUMENT_SUFFIXES
+                and not p.name.startswith(".")
+                and p.name.upper() not in {"README.MD", "SOURCES.MD"}
+            )
             if not docs:
                 rejected.append(Rejected(path.as_posix(), "no documents in directory (.txt, .html)"))
             found.extend(docs)
@@ -87,8 +104,9 @@ def source_for(path: Path) -> str:
         return path.as_posix()
 
 
-def convert_file(path: Path, *, source: str | None = None, published: str | None = None,
-                 check: bool = True) -> Converted:
+def convert_file(
+    path: Path, *, source: str | None = None, published: str | None = None, check: bool = True
+) -> Converted:
     """Read, extract, mint and (unless `check` is False) validate one document.
 
     Raises DocumentError when the file cannot be read as a document."""
@@ -108,13 +126,15 @@ def validate_batch(items: list[Converted]) -> None:
     validation linear and ~20x cheaper, and the per-document re-check keeps every verdict exact.
     """
     for start in range(0, len(items), VALIDATION_BATCH):
-        chunk = items[start:start + VALIDATION_BATCH]
+        chunk = items[start : start + VALIDATION_BATCH]
         report = validate(merged(c.graph for c in chunk)) if len(chunk) > 1 else None
         if report is not None and report.conforms:
             for c in chunk:
                 c.report = Report(True, [f for f in report.results if _mentions(c.graph, f.focus)])
             continue
-        suspects = {f.focus for f in report.results if f.severity == "Violation"} if report is not None else None
+        suspects = (
+            {f.focus for f in report.results if f.severity == "Violation"} if report is not None else None
+        )
         for c in chunk:
             if suspects is None or any(_mentions(c.graph, focus) for focus in suspects):
                 c.report = validate(c.graph)
@@ -127,8 +147,9 @@ def _mentions(graph: Graph, focus: str) -> bool:
     return node is not None and (node, None, None) in graph
 
 
-def convert_files(paths: Iterable[Path], *, progress: Callable[[Path], None] | None = None
-                  ) -> tuple[list[Converted], list[Rejected]]:
+def convert_files(
+    paths: Iterable[Path], *, progress: Callable[[Path], None] | None = None
+) -> tuple[list[Converted], list[Rejected]]:
     """Convert and validate a batch; each bad document becomes a Rejected, the rest go on."""
     done: list[Converted] = []
     rejected: list[Rejected] = []
@@ -138,7 +159,9 @@ def convert_files(paths: Iterable[Path], *, progress: Callable[[Path], None] | N
         except DocumentError as exc:
             rejected.append(Rejected(path.as_posix(), str(exc)))
         except Exception as exc:  # noqa: BLE001 - a converter bug must not cost the rest of the batch
-            rejected.append(Rejected(path.as_posix(), f"converter failed ({exc.__class__.__name__}: {exc})"[:300]))
+            rejected.append(
+                Rejected(path.as_posix(), f"converter failed ({exc.__class__.__name__}: {exc})"[:300])
+            )
         if progress:
             progress(path)
     validate_batch(done)
@@ -160,8 +183,9 @@ def merged(graphs: Iterable[Graph]) -> Graph:
     return out
 
 
-def build(paths: Iterable[Path], store: LocalStore, *, progress: Callable[[Path], None] | None = None
-          ) -> BuildSummary:
+def build(
+    paths: Iterable[Path], store: LocalStore, *, progress: Callable[[Path], None] | None = None
+) -> BuildSummary:
     """Convert, validate and load documents in one atomic store write."""
     files, rejected = discover(paths)
     converted, bad = convert_files(files, progress=progress)

@@ -21,52 +21,257 @@ from citygraph.link import Resolution, resolve, strip_admin_words
 __all__ = ["PlaceMention", "find_places", "strip_dateline", "KIND_WORDS"]
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'\-]*[^\W_])?\.?|\d+|[^\w\s]")
-_CONNECTORS = {"of", "de", "del", "da", "do", "dos", "das", "la", "le", "les", "el", "upon", "am", "an", "der",
-               "den", "sur", "en", "y", "al", "di", "du"}
+_CONNECTORS = {
+    "of",
+    "de",
+    "del",
+    "da",
+    "do",
+    "dos",
+    "das",
+    "la",
+    "le",
+    "les",
+    "el",
+    "upon",
+    "am",
+    "an",
+    "der",
+    "den",
+    "sur",
+    "en",
+    "y",
+    "al",
+    "di",
+    "du",
+}
 # Function words that start sentences capitalised; they never begin a place name.
-_STOP = {"the", "a", "an", "both", "on", "in", "at", "under", "as", "by", "for", "with", "from", "to", "and",
-         "but", "this", "that", "these", "those", "it", "its", "their", "his", "her", "also", "however",
-         "earlier", "later", "meanwhile", "speaking", "according", "after", "before", "during", "since",
-         "through", "today", "yesterday", "mr", "mrs", "ms", "dr", "other", "several", "each", "all", "our",
-         "we", "i", "he", "she", "they", "image", "photo", "read", "related", "share", "said", "says",
-         "if", "while", "when", "where", "there", "here", "such", "then", "thus", "accordingly", "besides",
-         "signed", "via", "among", "between", "over", "about", "more", "most", "latest", "new",
-         "memorandum", "agreement", "mou", "moa", "treaty", "charter", "sister", "twin", "friendship",
-         "cooperation", "co-operation", "city", "cities", "province", "provinces", "state", "states", "region",
-         "regions", "county", "prefecture", "prefectures", "municipal", "provincial", "people's", "committee",
-         "council", "government", "metropolitan", "capital", "north", "south", "east", "west", "northern",
-         "southern", "eastern", "western", "central", "january", "february", "march", "april", "may", "june",
-         "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday",
-         "thursday", "friday", "saturday", "sunday", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-         "sept", "oct", "nov", "dec", "covid-19", "un", "eu", "asean", "vgp", "mr.", "dr.", "st"}
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "both",
+    "on",
+    "in",
+    "at",
+    "under",
+    "as",
+    "by",
+    "for",
+    "with",
+    "from",
+    "to",
+    "and",
+    "but",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "their",
+    "his",
+    "her",
+    "also",
+    "however",
+    "earlier",
+    "later",
+    "meanwhile",
+    "speaking",
+    "according",
+    "after",
+    "before",
+    "during",
+    "since",
+    "through",
+    "today",
+    "yesterday",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "other",
+    "several",
+    "each",
+    "all",
+    "our",
+    "we",
+    "i",
+    "he",
+    "she",
+    "they",
+    "image",
+    "photo",
+    "read",
+    "related",
+    "share",
+    "said",
+    "says",
+    "if",
+    "while",
+    "when",
+    "where",
+    "there",
+    "here",
+    "such",
+    "then",
+    "thus",
+    "accordingly",
+    "besides",
+    "signed",
+    "via",
+    "among",
+    "between",
+    "over",
+    "about",
+    "more",
+    "most",
+    "latest",
+    "new",
+    "memorandum",
+    "agreement",
+    "mou",
+    "moa",
+    "treaty",
+    "charter",
+    "sister",
+    "twin",
+    "friendship",
+    "cooperation",
+    "co-operation",
+    "city",
+    "cities",
+    "province",
+    "provinces",
+    "state",
+    "states",
+    "region",
+    "regions",
+    "county",
+    "prefecture",
+    "prefectures",
+    "municipal",
+    "provincial",
+    "people's",
+    "committee",
+    "council",
+    "government",
+    "metropolitan",
+    "capital",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "covid-19",
+    "un",
+    "eu",
+    "asean",
+    "vgp",
+    "mr.",
+    "dr.",
+    "st",
+}
 KIND_WORDS = {
-    "city": "city", "cities": "city", "town": "city", "towns": "city", "municipality": "city",
-    "municipal": "city", "metropolitan": "city", "borough": "city", "capital": "city",
-    "province": "region", "provinces": "region", "provincial": "region", "prefecture": "region",
-    "prefectures": "region", "prefectural": "region", "region": "region", "regions": "region",
-    "regional": "region", "state": "region", "states": "region", "county": "region", "counties": "region",
-    "oblast": "region", "territory": "region", "governorate": "region", "district": "region", "-do": "region",
+    "city": "city",
+    "cities": "city",
+    "town": "city",
+    "towns": "city",
+    "municipality": "city",
+    "municipal": "city",
+    "metropolitan": "city",
+    "borough": "city",
+    "capital": "city",
+    "province": "region",
+    "provinces": "region",
+    "provincial": "region",
+    "prefecture": "region",
+    "prefectures": "region",
+    "prefectural": "region",
+    "region": "region",
+    "regions": "region",
+    "regional": "region",
+    "state": "region",
+    "states": "region",
+    "county": "region",
+    "counties": "region",
+    "oblast": "region",
+    "territory": "region",
+    "governorate": "region",
+    "district": "region",
+    "-do": "region",
 }
 _PREFIX_KIND = re.compile(
     r"(?:\b(?:the\s+)?(?:[A-Z][\w-]+\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west|"
     r"coastal|capital|border|northeastern|northwestern|southeastern|southwestern)\s+)*"
     r"(?P<kind>city|town|towns|province|prefecture|region|state|county|municipality|oblast|district|capital|"
     r"mayors?|governors?)"
-    r"\s+of\s+(?:the\s+)?)$", re.I)
+    r"\s+of\s+(?:the\s+)?)$",
+    re.I,
+)
 _PAREN_COUNTRY = re.compile(r"^\s*\((?P<c>[^()]{2,40})\)")
-_COMMA_COUNTRY = re.compile(r"^\s*,\s*(?:[^,()]{2,30},\s*)?(?:the\s+)?(?P<c>[A-Z][\w.' -]{1,40}?)(?=\s*(?:[,.;:)]|\s+and\b|\s+-|$))")
-_OF_IN_COUNTRY = re.compile(r"^\s*(?:,\s*)?(?:in|of)\s+(?:the\s+)?(?P<c>[A-Z][\w.' -]{1,45}?)"
-                            r"(?=\s*(?:[,.;:)]|\s+(?:and|have|has|signed|on|to|yesterday|in|are|were|will)\b|$))")
-_DEMONYM_BEFORE = re.compile(r"(?:\b(?P<c>[A-Z][\w-]+(?:\s[A-Z][\w-]+)?)(?:'s|')\s+|"
-                             r"\bthe\s+(?P<d>[A-Z][\w-]+)\s+(?:[\w-]+\s+){0,3}$)$")
-_VENUE_BEFORE = re.compile(r"\b(?:in|at|held in|visit to|visited|venue|arrived in|hosted in|trip to)\s+"
-                           r"(?:the\s+)?(?:[A-Z][\w-]+\s+)?(?:(?:department|province|prefecture|region|state|"
-                           r"county|district|city|town)\s+of\s+(?:the\s+)?)?$", re.I)
-_CONTAINER_GAP = re.compile(r"\s*(?:,\s*)?(?:in|of)\s+(?:the\s+)?(?:(?:state|province|prefecture|region|county|"
-                            r"oblast)\s+of\s+(?:the\s+)?)?", re.I)
+_COMMA_COUNTRY = re.compile(
+    r"^\s*,\s*(?:[^,()]{2,30},\s*)?(?:the\s+)?(?P<c>[A-Z][\w.' -]{1,40}?)(?=\s*(?:[,.;:)]|\s+and\b|\s+-|$))"
+)
+_OF_IN_COUNTRY = re.compile(
+    r"^\s*(?:,\s*)?(?:in|of)\s+(?:the\s+)?(?P<c>[A-Z][\w.' -]{1,45}?)"
+    r"(?=\s*(?:[,.;:)]|\s+(?:and|have|has|signed|on|to|yesterday|in|are|were|will)\b|$))"
+)
+_DEMONYM_BEFORE = re.compile(
+    r"(?:\b(?P<c>[A-Z][\w-]+(?:\s[A-Z][\w-]+)?)(?:'s|')\s+|"
+    r"\bthe\s+(?P<d>[A-Z][\w-]+)\s+(?:[\w-]+\s+){0,3}$)$"
+)
+_VENUE_BEFORE = re.compile(
+    r"\b(?:in|at|held in|visit to|visited|venue|arrived in|hosted in|trip to)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w-]+\s+)?(?:(?:department|province|prefecture|region|state|"
+    r"county|district|city|town)\s+of\s+(?:the\s+)?)?$",
+    re.I,
+)
+_CONTAINER_GAP = re.compile(
+    r"\s*(?:,\s*)?(?:in|of)\s+(?:the\s+)?(?:(?:state|province|prefecture|region|county|"
+    r"oblast)\s+of\s+(?:the\s+)?)?",
+    re.I,
+)
 _DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][\w.' ]{2,30})?)\s*[,(–—-]")
-_DATELINE_DATE = re.compile(r"^\s*(?P<place>[A-Z][\w.'\- ]{2,30}),\s+(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
-                            r"Oct|Nov|Dec)[a-z]*\.?\s+\d|\d{1,2}\s+[A-Z][a-z]+\s+\d{4})")
+_DATELINE_DATE = re.compile(
+    r"^\s*(?P<place>[A-Z][\w.'\- ]{2,30}),\s+(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
+    r"Oct|Nov|Dec)[a-z]*\.?\s+\d|\d{1,2}\s+[A-Z][a-z]+\s+\d{4})"
+)
 
 
 @dataclass(frozen=True)
@@ -115,7 +320,10 @@ def strip_dateline(sentence: str) -> tuple[str, str | None]:
     if not m:
         return sentence, None
     head = m["place"].split(",")[0].strip()
-    if len(head) < 3 or not head.replace(" ", "").replace(".", "").replace("'", "").replace("-", "").isupper():
+    if (
+        len(head) < 3
+        or not head.replace(" ", "").replace(".", "").replace("'", "").replace("-", "").isupper()
+    ):
         return sentence, None
     return sentence, m["place"].strip()
 
@@ -186,7 +394,7 @@ def _strip_body(text: str) -> tuple[str, str | None, bool]:
             return text[: -len(phrase) - 1].strip(), kind, True
         if low.startswith(phrase + " of "):
             kind = next((KIND_WORDS[w] for w in phrase.split() if w in KIND_WORDS), None)
-            rest = text[len(phrase) + 4:].strip()
+            rest = text[len(phrase) + 4 :].strip()
             rest = rest[4:] if rest.lower().startswith("the ") else rest
             return rest, kind, True
     return text, None, False
@@ -198,7 +406,7 @@ def _is_organisation(text: str) -> bool:
 
 
 def _country_after(sentence: str, end: int, gaz: Gazetteer) -> str | None:
-    tail = sentence[end:end + 60]
+    tail = sentence[end : end + 60]
     for pattern in (_PAREN_COUNTRY, _OF_IN_COUNTRY, _COMMA_COUNTRY):
         m = pattern.match(tail)
         if m:
@@ -214,7 +422,7 @@ def _country_after(sentence: str, end: int, gaz: Gazetteer) -> str | None:
 
 
 def _country_before(sentence: str, start: int, gaz: Gazetteer) -> str | None:
-    head = sentence[max(0, start - 60):start]
+    head = sentence[max(0, start - 60) : start]
     if not head or not (head.endswith(("'s ", "' ")) or " the " in head):
         return None
     m = _DEMONYM_BEFORE.search(head)
@@ -224,8 +432,11 @@ def _country_before(sentence: str, start: int, gaz: Gazetteer) -> str | None:
 
 
 def _kind_after(sentence: str, end: int) -> tuple[str | None, int]:
-    m = re.match(r"(\s*-do\b|\s+(?:provinces?|prefectures?|regions?|states?|county|counties|oblast|city|"
-                 r"municipality|district|territory)\b)", sentence[end:])
+    m = re.match(
+        r"(\s*-do\b|\s+(?:provinces?|prefectures?|regions?|states?|county|counties|oblast|city|"
+        r"municipality|district|territory)\b)",
+        sentence[end:],
+    )
     if m:
         word = m.group(1).strip().lower()
         plural = word.endswith("s") and word not in ("counties",) or word == "counties"
@@ -234,8 +445,9 @@ def _kind_after(sentence: str, end: int) -> tuple[str | None, int]:
     return None, end
 
 
-def _mention(sentence: str, start: int, end: int, gaz: Gazetteer, kind_hint: str | None,
-             forced: bool) -> PlaceMention | None:
+def _mention(
+    sentence: str, start: int, end: int, gaz: Gazetteer, kind_hint: str | None, forced: bool
+) -> PlaceMention | None:
     text = sentence[start:end]
     country = _country_after(sentence, end, gaz) or _country_before(sentence, start, gaz)
     if gaz.country_code(text):
@@ -259,7 +471,7 @@ def _known_subspans(sentence: str, toks: list[re.Match[str]], gaz: Gazetteer) ->
         for j in range(min(len(toks), i + limit), i, -1):
             if toks[j - 1].group().lower() in _CONNECTORS:
                 continue
-            text = sentence[toks[i].start():toks[j - 1].end()]
+            text = sentence[toks[i].start() : toks[j - 1].end()]
             if gaz.is_place_name(text) or gaz.is_place_name(strip_admin_words(text)[0]):
                 out.append((toks[i].start(), toks[j - 1].end()))
                 i = j
@@ -269,8 +481,9 @@ def _known_subspans(sentence: str, toks: list[re.Match[str]], gaz: Gazetteer) ->
     return out
 
 
-def find_places(sentence: str, gaz: Gazetteer | None = None, *, persons: list[tuple[int, int]] = ()
-                ) -> list[PlaceMention]:
+def find_places(
+    sentence: str, gaz: Gazetteer | None = None, *, persons: list[tuple[int, int]] = ()
+) -> list[PlaceMention]:
     """Every place mention in a sentence, in order, with its role.
 
     `persons` are character spans already read as people's names: a name is not a place.
@@ -295,11 +508,15 @@ def _find_places(sentence: str, gaz: Gazetteer, persons) -> list[PlaceMention]:
         if sentence[end - 1] == "." and not re.search(r"\b(?:St|Mt|Ft|[A-Z])\.$", sentence[start:end]):
             end -= 1  # a sentence's full stop is not part of the name
         text = sentence[start:end]
-        if gaz.country_code(text) and re.match(r"\s+(?:city|cities|province|provinces|state|states|region|regions|"
-                                               r"town|towns|capital|prefecture|prefectures|county|oblast|"
-                                               r"municipality|district)\b", sentence[end:], re.I):
+        if gaz.country_code(text) and re.match(
+            r"\s+(?:city|cities|province|provinces|state|states|region|regions|"
+            r"town|towns|capital|prefecture|prefectures|county|oblast|"
+            r"municipality|district)\b",
+            sentence[end:],
+            re.I,
+        ):
             continue  # "the Polish city of Plock": an adjective of a country, not a place
-        window = sentence[max(0, start - 70):start]
+        window = sentence[max(0, start - 70) : start]
         tail = window.rstrip()
         prefix = _PREFIX_KIND.search(window) if tail.endswith((" of", " of the", " Of")) else None
         kind_hint = KIND_WORDS.get(prefix["kind"].lower()) if prefix else None  # "mayor of": no kind
@@ -322,8 +539,12 @@ def _find_places(sentence: str, gaz: Gazetteer, persons) -> list[PlaceMention]:
                 if m is not None and m.role != "country":
                     mentions.append(replace(m, role="venue"))
             continue
-        forced = bool(prefix) or bool(after_kind) or is_body or bool(
-            _PAREN_COUNTRY.match(sentence[end:]) and _country_after(sentence, end, gaz))
+        forced = (
+            bool(prefix)
+            or bool(after_kind)
+            or is_body
+            or bool(_PAREN_COUNTRY.match(sentence[end:]) and _country_after(sentence, end, gaz))
+        )
         base, admin_kind = strip_admin_words(text)
         forced = forced or admin_kind is not None
         if len(toks) == 1 and not forced and not gaz.is_place_name(text) and not gaz.country_code(text):
@@ -334,8 +555,11 @@ def _find_places(sentence: str, gaz: Gazetteer, persons) -> list[PlaceMention]:
             continue
         inner = [t for t in toks if t.start() >= start and t.end() <= end]
         spans = _known_subspans(sentence, inner, gaz)
-        uncovered = [t.group().lower().rstrip(".") for t in inner
-                     if not any(s <= t.start() and t.end() <= e for s, e in spans)]
+        uncovered = [
+            t.group().lower().rstrip(".")
+            for t in inner
+            if not any(s <= t.start() and t.end() <= e for s, e in spans)
+        ]
         plain = uncovered and not any(w in _CONNECTORS or w in _lexicon_words() for w in uncovered)
         if spans and plain and len(inner) <= 4 and whole is None:
             # "Great Yarmouth", "Puerto Morelos": a longer name around a known one is its own place
@@ -354,35 +578,53 @@ def _find_places(sentence: str, gaz: Gazetteer, persons) -> list[PlaceMention]:
 
 
 def _share_plural_kind(sentence: str, mentions: list[PlaceMention], gaz: Gazetteer) -> list[PlaceMention]:
-    """"Bac Giang and Xaysomboun provinces": the plural kind word types every name it follows."""
+    """ "Bac Giang and Xaysomboun provinces": the plural kind word types every name it follows."""
     out = list(mentions)
     for i in range(len(out) - 1, 0, -1):
         hint = out[i].kind_hint
-        if hint and re.match(r"\s+\w+s\b", sentence[out[i].end:]) and \
-                re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", sentence[out[i - 1].end:out[i].start]) and \
-                out[i - 1].role != "country" and out[i - 1].kind_hint is None:
+        if (
+            hint
+            and re.match(r"\s+\w+s\b", sentence[out[i].end :])
+            and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", sentence[out[i - 1].end : out[i].start])
+            and out[i - 1].role != "country"
+            and out[i - 1].kind_hint is None
+        ):
             prev = out[i - 1]
             res = resolve(prev.text, country=prev.country or None, kind=hint)
             out[i - 1] = replace(prev, resolution=res, kind_hint=hint)
     return out
 
 
-def _with_role(sentence: str, m: PlaceMention, all_mentions: list[PlaceMention], dateline: str | None
-               ) -> PlaceMention:
+def _with_role(
+    sentence: str, m: PlaceMention, all_mentions: list[PlaceMention], dateline: str | None
+) -> PlaceMention:
     if m.role == "country":
         return m
     if dateline and m.start < len(dateline) + 2:
         return replace(m, role="dateline")
-    before = sentence[max(0, m.start - 60):m.start]
+    before = sentence[max(0, m.start - 60) : m.start]
     prev = [o for o in all_mentions if o.end <= m.start and o.role != "country"]
-    if prev and _CONTAINER_GAP.fullmatch(sentence[prev[-1].end:m.start]) and m.resolution.kind == "region" \
-            and prev[-1].role != "container":
+    if (
+        prev
+        and _CONTAINER_GAP.fullmatch(sentence[prev[-1].end : m.start])
+        and m.resolution.kind == "region"
+        and prev[-1].role != "container"
+    ):
         return replace(m, role="container")
-    if prev and sentence[prev[-1].end:m.start].strip() == "," and m.resolution.kind == "region" \
-            and prev[-1].resolution.kind == "city":
+    if (
+        prev
+        and sentence[prev[-1].end : m.start].strip() == ","
+        and m.resolution.kind == "region"
+        and prev[-1].resolution.kind == "city"
+    ):
         return replace(m, role="container")
-    if prev and sentence[prev[-1].end:m.start].strip() == "," and prev[-1].role in ("place", "venue") and \
-            _COMMA_COUNTRY.match(sentence[m.end:]) and not m.known:
+    if (
+        prev
+        and sentence[prev[-1].end : m.start].strip() == ","
+        and prev[-1].role in ("place", "venue")
+        and _COMMA_COUNTRY.match(sentence[m.end :])
+        and not m.known
+    ):
         return replace(m, role="container")  # "Rambouillet, Seine-et-Oise, France"
     if m.role == "venue" or _VENUE_BEFORE.search(before):
         return replace(m, role="venue")

@@ -13,8 +13,19 @@ from rdflib import Graph
 
 __all__ = ["RdfInputError", "read_rdf", "FORMATS"]
 
-FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld",
-           ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".trig": "trig", ".n3": "n3"}
+FORMATS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".trig": "trig",
+    ".n3": "n3",
+}
 
 
 class RdfInputError(ValueError):
@@ -30,7 +41,9 @@ def _fetches(context: object) -> bool:
     if isinstance(context, dict):
         if _fetches(context.get("@import")):
             return True
-        return any(isinstance(v, dict) and "@context" in v and _fetches(v["@context"]) for v in context.values())
+        return any(
+            isinstance(v, dict) and "@context" in v and _fetches(v["@context"]) for v in context.values()
+        )
     return False
 
 

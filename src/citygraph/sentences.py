@@ -8,9 +8,49 @@ from dataclasses import dataclass
 __all__ = ["Sentence", "split_sentences"]
 
 _ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "st", "mt", "ft", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "no", "nos", "gov", "sen", "rep", "jr", "sr", "inc", "co", "ltd", "vs",
-    "gen", "col", "capt", "prof", "hon", "dept", "approx", "etc", "e.g", "i.e", "u.s", "u.k", "u.n",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "mt",
+    "ft",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "no",
+    "nos",
+    "gov",
+    "sen",
+    "rep",
+    "jr",
+    "sr",
+    "inc",
+    "co",
+    "ltd",
+    "vs",
+    "gen",
+    "col",
+    "capt",
+    "prof",
+    "hon",
+    "dept",
+    "approx",
+    "etc",
+    "e.g",
+    "i.e",
+    "u.s",
+    "u.k",
+    "u.n",
 }
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9\u00c0-\u024f])")
 
@@ -40,7 +80,7 @@ def split_sentences(text: str) -> list[Sentence]:
     for line_no, line in enumerate(text.split("\n")):
         start = 0
         for match in _BOUNDARY.finditer(line):
-            chunk = line[start:match.start()]
+            chunk = line[start : match.start()]
             if _ends_with_abbreviation(chunk):
                 continue
             if chunk.strip():

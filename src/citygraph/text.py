@@ -13,8 +13,15 @@ from pathlib import Path
 
 from citygraph.model import Document
 
-__all__ = ["DocumentError", "MAX_BYTES", "decode", "read_document", "document_from_bytes", "clean_lines",
-           "is_html"]
+__all__ = [
+    "DocumentError",
+    "MAX_BYTES",
+    "decode",
+    "read_document",
+    "document_from_bytes",
+    "clean_lines",
+    "is_html",
+]
 
 MAX_BYTES = 5_000_000  # a press release is a few KB; anything this large is not one
 
@@ -75,9 +82,15 @@ def _html_to_text(html: str, url: str | None) -> tuple[str, str | None, str | No
     import trafilatura  # imported lazily: it is slow to import and plain text never needs it
 
     # extensive date search makes htmldate call dateparser over every locale (~0.1 s a page)
-    doc = trafilatura.bare_extraction(html, url=url, include_comments=False, include_tables=True,
-                                      favor_recall=True, with_metadata=True,
-                                      date_extraction_params={"extensive_search": False, "original_date": True})
+    doc = trafilatura.bare_extraction(
+        html,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        favor_recall=True,
+        with_metadata=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
     text = getattr(doc, "text", None) if doc is not None else None
     if not text:
         from lxml import html as lxml_html
@@ -130,8 +143,13 @@ def _unwrap(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         prev = out[-1] if out else ""
-        wrapped = prev and line and not _SENTENCE_END.search(prev) and len(prev.split()) >= 3 and (
-            _WRAP_END.search(prev) or (line[0].islower() and len(prev) > 40))
+        wrapped = (
+            prev
+            and line
+            and not _SENTENCE_END.search(prev)
+            and len(prev.split()) >= 3
+            and (_WRAP_END.search(prev) or (line[0].islower() and len(prev) > 40))
+        )
         if wrapped:
             out[-1] = f"{prev} {line}"
         else:
