@@ -161,7 +161,7 @@ def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:
     ]
     places = _share_countries(places)
     candidates = _candidates(sentences, places)
-    groups = _group(candidates, sentences, places)
+    groups = _group(candidates, sentences, places, reference)
     main_keys = [_key(g[0]) for g in groups if not g[0].passing]
     groups = [
         g
@@ -383,7 +383,10 @@ def _bases(c: _Candidate) -> frozenset[str]:
 
 
 def _group(
-    candidates: list[_Candidate], sentences: list[Sentence], places: list[list[PlaceMention]]
+    candidates: list[_Candidate],
+    sentences: list[Sentence],
+    places: list[list[PlaceMention]],
+    reference: dt.date | None = None,
 ) -> list[list[_Candidate]]:
     """One group per agreement: same parties (or a back-reference), same instrument family."""
     groups: list[list[_Candidate]] = []
@@ -405,7 +408,12 @@ def _group(
                 _key(head) == _key(c) or _bases(head) == _bases(c) or (_key(c) < _key(head) and not c.passing)
             )
             head_family = "intent" if any(_specific(x.types) == "LetterOfIntent" for x in g) else "other"
-            if same and head.passing == c.passing and (head_family == family or not c.types):
+            if (
+                same
+                and head.passing == c.passing
+                and (head_family == family or not c.types)
+                and _same_time(c, g, reference)
+            ):
                 g.append(c)
                 break
         else:
@@ -420,6 +428,21 @@ def _group(
                 home.extend(g)
                 groups.remove(g)
     return groups
+
+
+def _year(c: _Candidate) -> int | None:
+    """The year a candidate sentence states outright ("was signed in July 2018"), if any."""
+    return next((d.year for d in dates.find_dates(c.sentence.text) if d.complete and d.year), None)
+
+
+def _same_time(c: _Candidate, group: list[_Candidate], reference: dt.date | None = None) -> bool:
+    """Two statements whose own years differ speak of two instruments (a 2018 memorandum of intent
+    and the 2020 agreement that followed it), even between the same parties."""
+    year = _year(c)
+    years = {y for y in (_year(x) for x in group) if y is not None}
+    if year is not None and not years and reference is not None:
+        return year >= reference.year - 1  # an old year joins no group of today's news
+    return year is None or not years or any(abs(year - y) <= 1 for y in years)
 
 
 def _frequent_parties(sentences: list[Sentence], places: list[list[PlaceMention]]) -> list[PlaceMention]:
