@@ -73,7 +73,7 @@ _CUE = re.compile(
     r"\b(cooperat\w*|co-operat\w*|collaborat\w*|exchang\w*|fields?|areas?|sectors?|agree\w*|"
     r"mou|memorandum|partnership|focus\w*|shar\w+|promot\w*|work together|join forces|"
     r"treaty|charter|relations\w*|ties|projects?|interaction|topics|issues such as|"
-    r"support|develop\w*|programs?|programmes?|experience|assist\w*)\b",
+    r"support|develop\w*|programs?|programmes?|experience|assist\w*|install\w*|introduc\w*|help\w*)\b",
     re.I,
 )
 

@@ -24,11 +24,40 @@ from citygraph.link import strip_admin_words
 from citygraph.model import Agreement, Document, Extraction, Party
 from citygraph.vocab import area_broader, area_pref_labels
 
-__all__ = ["Counts", "QidCounts", "DateCounts", "NegativeCounts", "Error", "EvalResult", "evaluate", "score",
-           "load_pairs", "convert_text", "to_json", "party_names", "person_key"]
+__all__ = [
+    "Counts",
+    "QidCounts",
+    "DateCounts",
+    "NegativeCounts",
+    "Error",
+    "EvalResult",
+    "evaluate",
+    "score",
+    "load_pairs",
+    "convert_text",
+    "to_json",
+    "party_names",
+    "person_key",
+]
 
-_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
-                       "Æ": "AE", "ı": "i", "œ": "oe", "Œ": "OE", "’": "'", "‘": "'"})
+_FOLD = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ı": "i",
+        "œ": "oe",
+        "Œ": "OE",
+        "’": "'",
+        "‘": "'",
+    }
+)
 _PAREN = re.compile(r"\s*\([^()]*\)")
 _PUNCT = re.compile(r"[^\w\s]")
 _GOLD_SUFFIX = ".gold.json"
@@ -179,8 +208,9 @@ def _party_match(g: _GoldParty, p: Party, by_name: bool = False) -> bool:
     return bool(g.keys & _pred_keys(p))
 
 
-def _match_parties(gold: list[_GoldParty], pred: list[Party], by_name: bool = False
-                   ) -> tuple[list[tuple[_GoldParty, Party]], list[_GoldParty], list[Party]]:
+def _match_parties(
+    gold: list[_GoldParty], pred: list[Party], by_name: bool = False
+) -> tuple[list[tuple[_GoldParty, Party]], list[_GoldParty], list[Party]]:
     """Greedy one-to-one party matching; returns pairs, unmatched gold, unmatched predicted."""
     pairs: list[tuple[_GoldParty, Party]] = []
     left = list(pred)
@@ -268,8 +298,9 @@ def _score_signatories(doc: str, res: EvalResult, gold: list[dict], pred: Agreem
             res.errors.append(Error(doc, "missed_signatory", name))
 
 
-def _score_pair(doc: str, res: EvalResult, g: dict | None, gparties: list[_GoldParty], p: Agreement | None
-                ) -> None:
+def _score_pair(
+    doc: str, res: EvalResult, g: dict | None, gparties: list[_GoldParty], p: Agreement | None
+) -> None:
     """Parties, areas and signatories of one matched pair, or of an unmatched side."""
     pairs, missed, extra = _match_parties(gparties, p.parties if p else [])
     res.parties.tp += len(pairs)
@@ -308,8 +339,9 @@ def _score_document(doc: str, gold: dict, extraction: Extraction, res: EvalResul
     pred = extraction.agreements
     golds = gold.get("agreements") or []
     gparties = [[_gold_party(p) for p in g.get("parties") or []] for g in golds]
-    passing_pairs = [[_gold_party({"name": n}) for n in pair]
-                     for pair in gold.get("passing_relationships") or []]
+    passing_pairs = [
+        [_gold_party({"name": n}) for n in pair] for pair in gold.get("passing_relationships") or []
+    ]
     if gold.get("negative"):
         res.negatives.total += 1
         main = [ag for ag in pred if not ag.passing]
@@ -329,13 +361,15 @@ def _score_document(doc: str, gold: dict, extraction: Extraction, res: EvalResul
             _score_date(doc, res, g, ag)
             continue
         excused = ag.passing and any(
-            len(_match_parties(parties, ag.parties)[0]) >= 2 for parties in gparties + passing_pairs)
+            len(_match_parties(parties, ag.parties)[0]) >= 2 for parties in gparties + passing_pairs
+        )
         if excused:
             res.passing_found += 1
             continue
         res.agreements.fp += 1
-        res.errors.append(Error(doc, "false_agreement", f"{ag.type} {_pred_label(ag)}"
-                                                        f"{' (passing)' if ag.passing else ''}"))
+        res.errors.append(
+            Error(doc, "false_agreement", f"{ag.type} {_pred_label(ag)}{' (passing)' if ag.passing else ''}")
+        )
         _score_pair(doc, res, None, [], ag)
     hit = set(matched.values())
     for j, g in enumerate(golds):
@@ -359,8 +393,9 @@ def _score_date(doc: str, res: EvalResult, g: dict, ag: Agreement) -> None:
     if ag.date == want:
         res.dates.correct += 1
     else:
-        res.errors.append(Error(doc, "missing_date" if ag.date is None else "wrong_date",
-                                f"gold {want}, got {ag.date}"))
+        res.errors.append(
+            Error(doc, "missing_date" if ag.date is None else "wrong_date", f"gold {want}, got {ag.date}")
+        )
 
 
 def score(pairs: Iterable[tuple[str, dict, Extraction]]) -> EvalResult:
@@ -379,7 +414,7 @@ def _split_source(data: bytes) -> tuple[bytes, str | None]:
     if not data.startswith(b"SOURCE:"):
         return data, None
     first, _, rest = data.partition(b"\n")
-    url = first[len(b"SOURCE:"):].decode("utf-8", "replace").strip()
+    url = first[len(b"SOURCE:") :].decode("utf-8", "replace").strip()
     if rest.startswith(b"\r\n"):
         rest = rest[2:]
     elif rest.startswith(b"\n"):
@@ -444,6 +479,7 @@ def _round(value: float | None) -> float | None:
 
 def to_json(result: EvalResult) -> str:
     """The figures, counts and errors as JSON, for CI and for comparing runs."""
+
     def metric(c: Counts | QidCounts) -> dict:
         return {**asdict(c), "precision": _round(c.precision), "recall": _round(c.recall), "f1": _round(c.f1)}
 

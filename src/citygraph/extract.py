@@ -52,7 +52,7 @@ _NOT_SIGNING_DATE = re.compile(
     re.I,
 )
 _CEREMONY = re.compile(r"\b(ceremony|signing|signed|took place|held)\b", re.I)
-_DATELINE_END = re.compile(r"\s*(?:\(\w+\)\s*)?[-–—:|]")
+_DATELINE_END = re.compile(r"\s*\)?\s*(?:\(\w+\)\s*)?[-–—:|]")
 _SAME_DAY = {"the same day", "earlier the same day", "earlier that day", "earlier this day"}
 
 
@@ -471,16 +471,18 @@ def _best(group: list[_Candidate]) -> _Candidate:
 def _date_for(
     group: list[_Candidate], sentences: list[Sentence], reference: dt.date | None, main: _Candidate
 ) -> str | None:
+    datelines: list[tuple[dates.DateMention, Sentence]] = []
+
     def usable(s: Sentence) -> list[dates.DateMention]:
         found = []
-        usable_all = dates.find_dates(s.text)
-        for d in usable_all:
+        for d in dates.find_dates(s.text):
             before = s.text[max(0, d.start - 45) : d.start]
             after = s.text[d.end : d.end + 25]
             if _NOT_SIGNING_DATE.search(before):
                 continue
-            if d.start < 60 and _DATELINE_END.match(s.text, d.end) and len(usable_all) > 1:
-                continue  # "NAIROBI, Wednesday 24 May 2023 - ...": the publication date, not the signing
+            if d.start < 60 and _DATELINE_END.match(s.text, d.end):
+                datelines.append((d, s))  # "NAIROBI, 24 May 2023 - ...": when it was published; a last resort
+                continue
             if d.month is None and d.relative is None and _type_matcher().starts(after):
                 continue  # "the 1994 sister city MoU": the date of the older agreement
             found.append(d)
@@ -505,6 +507,9 @@ def _date_for(
                 value = dates.resolve(d, reference, future=dates.is_future(s.text))
                 if value:
                     return value
+    for d, s in datelines[:1]:
+        if d.complete and d.day and re.search(r"\b(today|this morning|this afternoon)\b", s.text, re.I):
+            return dates.resolve(d, reference)
     return None
 
 
@@ -537,11 +542,11 @@ def _assemble(
 ) -> Agreement | None:
     main = _best(group)
     parties = _unique([m for c in group for m in c.parties if _party(m).key in _key(main)] or main.parties)
-    types = (
-        main.types
-        or [t for c in group for t in c.types]
-        or [t for s in sentences[:3] for t in _types(s.text)]
-    )  # a charter titled "Twinning Charter"
+    # every statement of the agreement counts, the most specific instrument wins (TYPE_PRIORITY); a charter
+    # titled "Twinning Charter" says it in its title
+    types = [t for c in group for t in c.types] or [t for s in sentences[:3] for t in _types(s.text)]
+    if main.passing:  # "renewed their 1994 sister city MoU": the renewal is the new agreement, not this one
+        types = [t for t in types if t != "Renewal"]
     kind = _specific(types) or "CooperationAgreement"
     if re.search(r"\b(re-?sign\w*|renew\w*|reaffirm\w*)\b", main.sentence.text, re.I) and not main.passing:
         kind = "Renewal"

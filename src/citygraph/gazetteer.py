@@ -19,18 +19,51 @@ from citygraph.resources import resource_dir
 __all__ = ["Place", "Country", "Gazetteer", "normalise", "places_dir", "CITY_SUBTYPES"]
 
 # dr5hn subtypes that denote a city-level unit: such a row is a city even when it is a division.
-CITY_SUBTYPES = frozenset({
-    "city", "special city", "metropolitan city", "municipality", "urban municipality", "capital city",
-    "autonomous city", "special municipality", "state city", "city with county rights",
-    "special self-governing city", "town", "city municipality", "metropolitan administration",
-    "capital district", "federal district",
-})
+CITY_SUBTYPES = frozenset(
+    {
+        "city",
+        "special city",
+        "metropolitan city",
+        "municipality",
+        "urban municipality",
+        "capital city",
+        "autonomous city",
+        "special municipality",
+        "state city",
+        "city with county rights",
+        "special self-governing city",
+        "town",
+        "city municipality",
+        "metropolitan administration",
+        "capital district",
+        "federal district",
+    }
+)
 # How much a match on a secondary (foreign-language or doubtful) name counts against a main name.
 WEAK_NAME = 0.3
 
-_FOLD = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ø": "o", "Ø": "O",
-                       "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th",
-                       "Þ": "Th", "ħ": "h", "ŧ": "t"})
+_FOLD = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+        "þ": "th",
+        "Þ": "Th",
+        "ħ": "h",
+        "ŧ": "t",
+    }
+)
 _KEY_ABBREV = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 _ACRONYM = re.compile(r"\b[A-Za-z](?:\.[A-Za-z])+\b\.?")
 _APOS = str.maketrans("", "", "'’‘`ʻʼ´")
@@ -121,8 +154,9 @@ def _is_acronym(alias: str) -> bool:
 class Gazetteer:
     """Places and countries by normalised name, and by QID or ISO code."""
 
-    def __init__(self, places: Iterable[tuple[Place, tuple[str, ...], tuple[str, ...]]],
-                 countries: Iterable[Country]) -> None:
+    def __init__(
+        self, places: Iterable[tuple[Place, tuple[str, ...], tuple[str, ...]]], countries: Iterable[Country]
+    ) -> None:
         """``places`` gives each place with its main names and its weak (secondary) names."""
         index: dict[str, list[tuple[Place, float]]] = {}
         by_qid: dict[str, Place] = {}
@@ -170,9 +204,20 @@ class Gazetteer:
         for n, c in enumerate(_rows(folder / "cities.tsv")):
             qid, name, kind, country, admin1, pop, lat, lon, aliases, other = c[:10]
             ident = qid or f"#c{n}"
-            cities[ident] = [dict(qid=qid or None, name=name, kind=kind, country=country,
-                                  population=int(pop or 0), admin1=admin1, lat=_float(lat), lon=_float(lon)),
-                             [name, *_split(aliases)], list(_split(other))]
+            cities[ident] = [
+                dict(
+                    qid=qid or None,
+                    name=name,
+                    kind=kind,
+                    country=country,
+                    population=int(pop or 0),
+                    admin1=admin1,
+                    lat=_float(lat),
+                    lon=_float(lon),
+                ),
+                [name, *_split(aliases)],
+                list(_split(other)),
+            ]
             order.append(ident)
         for n, c in enumerate(_rows(folder / "regions.tsv")):
             qid, name, kind, subtype, country, _iso, level, pop, lat, lon, aliases = c[:11]
@@ -182,10 +227,21 @@ class Gazetteer:
                 strong += [name, *_split(aliases)]
                 continue
             ident = qid or f"#r{n}"
-            cities[ident] = [dict(qid=qid or None, name=name, kind=kind, country=country, subtype=subtype,
-                                  level=int(level or 0), population=int(pop or 0), lat=_float(lat),
-                                  lon=_float(lon)),
-                             [name, *_split(aliases)], []]
+            cities[ident] = [
+                dict(
+                    qid=qid or None,
+                    name=name,
+                    kind=kind,
+                    country=country,
+                    subtype=subtype,
+                    level=int(level or 0),
+                    population=int(pop or 0),
+                    lat=_float(lat),
+                    lon=_float(lon),
+                ),
+                [name, *_split(aliases)],
+                [],
+            ]
             order.append(ident)
         stop = _stoplist(folder / "alias_stoplist.txt")
         places = []
@@ -201,10 +257,16 @@ class Gazetteer:
                     seen.add(k)
                     aliases.append(alias)
             places.append((Place(aliases=tuple(aliases), **fields), tuple(strong), tuple(weak)))
-        countries = [Country(iso2=c[0], qid=c[1], name=c[2],
-                             aliases=tuple(a for a in (c[3], *_split(c[4])) if a and _latin(a)),
-                             demonyms=_split(c[5]))
-                     for c in _rows(folder / "countries.tsv")]
+        countries = [
+            Country(
+                iso2=c[0],
+                qid=c[1],
+                name=c[2],
+                aliases=tuple(a for a in (c[3], *_split(c[4])) if a and _latin(a)),
+                demonyms=_split(c[5]),
+            )
+            for c in _rows(folder / "countries.tsv")
+        ]
         return cls(places, countries)
 
     @classmethod

@@ -33,73 +33,178 @@ MAX_CANDIDATES = 10
 WEAK_QUALITY = 0.6
 
 # Words naming the government or its organ, not the place: removed wherever they stand at the end.
-_GOVERNMENT_SUFFIXES: tuple[tuple[str, str | None], ...] = tuple(sorted([
-    ("metropolitan government", CITY), ("metropolitan city council", CITY), ("metropolitan council", CITY),
-    ("metropolitan city government", CITY), ("municipal government", CITY), ("city government", CITY),
-    ("city council", CITY), ("city hall", CITY), ("town council", CITY), ("town hall", CITY),
-    ("municipal council", CITY), ("municipal corporation", CITY), ("city corporation", CITY),
-    ("municipal people's committee", CITY), ("municipal people's government", CITY),
-    ("municipal people's congress", CITY), ("city people's committee", CITY),
-    ("city people's government", CITY), ("city executive committee", CITY), ("mayor's office", CITY),
-    ("provincial government", REGION), ("provincial people's committee", REGION),
-    ("provincial people's government", REGION), ("provincial council", REGION),
-    ("provincial assembly", REGION), ("prefectural government", REGION), ("prefectural assembly", REGION),
-    ("state government", REGION), ("regional government", REGION), ("regional administration", REGION),
-    ("regional council", REGION), ("regional executive committee", REGION), ("county government", REGION),
-    ("county council", REGION), ("county commission", REGION), ("oblast administration", REGION),
-    ("governor's office", REGION),
-    ("people's committee", None), ("people's government", None), ("people's congress", None),
-    ("government", None), ("administration", None), ("council", None), ("assembly", None),
-    ("authorities", None), ("executive committee", None), ("office", None),
-], key=lambda p: -len(p[0])))
+_GOVERNMENT_SUFFIXES: tuple[tuple[str, str | None], ...] = tuple(
+    sorted(
+        [
+            ("metropolitan government", CITY),
+            ("metropolitan city council", CITY),
+            ("metropolitan council", CITY),
+            ("metropolitan city government", CITY),
+            ("municipal government", CITY),
+            ("city government", CITY),
+            ("city council", CITY),
+            ("city hall", CITY),
+            ("town council", CITY),
+            ("town hall", CITY),
+            ("municipal council", CITY),
+            ("municipal corporation", CITY),
+            ("city corporation", CITY),
+            ("municipal people's committee", CITY),
+            ("municipal people's government", CITY),
+            ("municipal people's congress", CITY),
+            ("city people's committee", CITY),
+            ("city people's government", CITY),
+            ("city executive committee", CITY),
+            ("mayor's office", CITY),
+            ("provincial government", REGION),
+            ("provincial people's committee", REGION),
+            ("provincial people's government", REGION),
+            ("provincial council", REGION),
+            ("provincial assembly", REGION),
+            ("prefectural government", REGION),
+            ("prefectural assembly", REGION),
+            ("state government", REGION),
+            ("regional government", REGION),
+            ("regional administration", REGION),
+            ("regional council", REGION),
+            ("regional executive committee", REGION),
+            ("county government", REGION),
+            ("county council", REGION),
+            ("county commission", REGION),
+            ("oblast administration", REGION),
+            ("governor's office", REGION),
+            ("people's committee", None),
+            ("people's government", None),
+            ("people's congress", None),
+            ("government", None),
+            ("administration", None),
+            ("council", None),
+            ("assembly", None),
+            ("authorities", None),
+            ("executive committee", None),
+            ("office", None),
+        ],
+        key=lambda p: -len(p[0]),
+    )
+)
 # Words that lead into the government or the place: "People's Committee of X", "City of X".
-_PREFIXES: tuple[tuple[str, str | None, str | None], ...] = tuple(sorted([
-    ("people's committee of", None, None), ("municipal people's committee of", CITY, None),
-    ("government of", None, None), ("city government of", CITY, None),
-    ("provincial government of", REGION, "province"), ("administration of", None, None),
-    ("mayor of", CITY, None), ("governor of", None, None), ("city of", CITY, None),
-    ("municipality of", CITY, "municipality"), ("town of", CITY, None), ("county borough of", CITY, None),
-    ("borough of", CITY, None), ("metropolitan city of", CITY, None), ("province of", REGION, "province"),
-    ("state of", REGION, "state"), ("prefecture of", REGION, "prefecture"), ("region of", REGION, "region"),
-    ("county of", REGION, "county"), ("district of", REGION, "district"),
-    ("governorate of", REGION, "governorate"), ("autonomous community of", REGION, "autonomous community"),
-    ("community of", REGION, None), ("commonwealth of", REGION, None),
-], key=lambda p: -len(p[0])))
+_PREFIXES: tuple[tuple[str, str | None, str | None], ...] = tuple(
+    sorted(
+        [
+            ("people's committee of", None, None),
+            ("municipal people's committee of", CITY, None),
+            ("government of", None, None),
+            ("city government of", CITY, None),
+            ("provincial government of", REGION, "province"),
+            ("administration of", None, None),
+            ("mayor of", CITY, None),
+            ("governor of", None, None),
+            ("city of", CITY, None),
+            ("municipality of", CITY, "municipality"),
+            ("town of", CITY, None),
+            ("county borough of", CITY, None),
+            ("borough of", CITY, None),
+            ("metropolitan city of", CITY, None),
+            ("province of", REGION, "province"),
+            ("state of", REGION, "state"),
+            ("prefecture of", REGION, "prefecture"),
+            ("region of", REGION, "region"),
+            ("county of", REGION, "county"),
+            ("district of", REGION, "district"),
+            ("governorate of", REGION, "governorate"),
+            ("autonomous community of", REGION, "autonomous community"),
+            ("community of", REGION, None),
+            ("commonwealth of", REGION, None),
+        ],
+        key=lambda p: -len(p[0]),
+    )
+)
 # The place's own designator after its name: kind and the unit it names.
-_DESIGNATORS: tuple[tuple[str, str, str | None], ...] = tuple(sorted([
-    ("special metropolitan city", CITY, None), ("metropolitan city", CITY, None),
-    ("special city", CITY, None), ("city", CITY, None), ("municipality", CITY, "municipality"),
-    ("town", CITY, None), ("township", CITY, None), ("metropolis", CITY, None), ("metropolitan", CITY, None),
-    ("special administrative region", REGION, "special administrative region"),
-    ("special self-governing province", REGION, None), ("special self-governing city", CITY, None),
-    ("sar", REGION, "special administrative region"), ("autonomous region", REGION, "autonomous region"),
-    ("autonomous community", REGION, "autonomous community"), ("province", REGION, "province"),
-    ("prefecture", REGION, "prefecture"), ("state", REGION, "state"), ("region", REGION, "region"),
-    ("oblast", REGION, "oblast"), ("krai", REGION, "krai"), ("governorate", REGION, "governorate"),
-    ("county", REGION, "county"), ("district", REGION, "district"), ("department", REGION, "department"),
-    ("canton", REGION, "canton"), ("voivodeship", REGION, "voivodship"), ("voivodship", REGION, "voivodship"),
-    ("emirate", REGION, "emirate"), ("union territory", REGION, "union territory"),
-    ("territory", REGION, "territory"),
-], key=lambda p: -len(p[0])))
+_DESIGNATORS: tuple[tuple[str, str, str | None], ...] = tuple(
+    sorted(
+        [
+            ("special metropolitan city", CITY, None),
+            ("metropolitan city", CITY, None),
+            ("special city", CITY, None),
+            ("city", CITY, None),
+            ("municipality", CITY, "municipality"),
+            ("town", CITY, None),
+            ("township", CITY, None),
+            ("metropolis", CITY, None),
+            ("metropolitan", CITY, None),
+            ("special administrative region", REGION, "special administrative region"),
+            ("special self-governing province", REGION, None),
+            ("special self-governing city", CITY, None),
+            ("sar", REGION, "special administrative region"),
+            ("autonomous region", REGION, "autonomous region"),
+            ("autonomous community", REGION, "autonomous community"),
+            ("province", REGION, "province"),
+            ("prefecture", REGION, "prefecture"),
+            ("state", REGION, "state"),
+            ("region", REGION, "region"),
+            ("oblast", REGION, "oblast"),
+            ("krai", REGION, "krai"),
+            ("governorate", REGION, "governorate"),
+            ("county", REGION, "county"),
+            ("district", REGION, "district"),
+            ("department", REGION, "department"),
+            ("canton", REGION, "canton"),
+            ("voivodeship", REGION, "voivodship"),
+            ("voivodship", REGION, "voivodship"),
+            ("emirate", REGION, "emirate"),
+            ("union territory", REGION, "union territory"),
+            ("territory", REGION, "territory"),
+        ],
+        key=lambda p: -len(p[0]),
+    )
+)
 # Korean and Japanese romanised suffixes: Gyeonggi-do, Suwon-si, Aichi-ken, Kyoto-fu, Tokyo-to.
 _HYPHEN_SUFFIX = re.compile(r"-(do|si|shi|gun|ken|fu|to)$", re.IGNORECASE)
-_HYPHEN_KIND = {"do": (REGION, "province"), "si": (CITY, None), "shi": (CITY, None),
-                "gun": (REGION, "county"), "ken": (REGION, "prefecture"), "fu": (REGION, "prefecture"),
-                "to": (REGION, "prefecture")}
+_HYPHEN_KIND = {
+    "do": (REGION, "province"),
+    "si": (CITY, None),
+    "shi": (CITY, None),
+    "gun": (REGION, "county"),
+    "ken": (REGION, "prefecture"),
+    "fu": (REGION, "prefecture"),
+    "to": (REGION, "prefecture"),
+}
 # Which dr5hn subtypes a designator word names ("Vientiane Prefecture" is LA-VT, not the province).
 _SUBTYPE_WORDS = {
-    "province": ("province",), "prefecture": ("prefecture",), "state": ("state",), "county": ("county",),
-    "oblast": ("oblast", "administrative region", "region"), "krai": ("administrative territory",),
-    "governorate": ("governorate",), "department": ("department",), "district": ("district",),
-    "municipality": ("municipality",), "voivodship": ("voivodship",), "canton": ("canton",),
-    "emirate": ("emirate",), "union territory": ("union territory",), "territory": ("territory",),
-    "autonomous region": ("autonomous region",), "autonomous community": ("autonomous community",),
+    "province": ("province",),
+    "prefecture": ("prefecture",),
+    "state": ("state",),
+    "county": ("county",),
+    "oblast": ("oblast", "administrative region", "region"),
+    "krai": ("administrative territory",),
+    "governorate": ("governorate",),
+    "department": ("department",),
+    "district": ("district",),
+    "municipality": ("municipality",),
+    "voivodship": ("voivodship",),
+    "canton": ("canton",),
+    "emirate": ("emirate",),
+    "union territory": ("union territory",),
+    "territory": ("territory",),
+    "autonomous region": ("autonomous region",),
+    "autonomous community": ("autonomous community",),
     "special administrative region": ("special administrative region",),
 }
 _CALLER_KINDS = {
-    "city": CITY, "town": CITY, "municipality": CITY, "village": CITY, "region": REGION, "province": REGION,
-    "state": REGION, "prefecture": REGION, "county": REGION, "oblast": REGION, "district": REGION,
-    "governorate": REGION, "department": REGION, "territory": REGION,
+    "city": CITY,
+    "town": CITY,
+    "municipality": CITY,
+    "village": CITY,
+    "region": REGION,
+    "province": REGION,
+    "state": REGION,
+    "prefecture": REGION,
+    "county": REGION,
+    "oblast": REGION,
+    "district": REGION,
+    "governorate": REGION,
+    "department": REGION,
+    "territory": REGION,
 }
 _TRAILING_JUNK = re.compile(r"(['’]s|[\s.,;:!?\"“”'’\]\[-])+$")
 _LEADING_JUNK = re.compile(r"^[\s\"“”'‘’\[-]+")
@@ -152,7 +257,7 @@ def _parse(mention: str) -> _Parsed:
             text, low, changed = text[4:].lstrip(), low[4:].lstrip(), True
         for prefix, p_kind, p_unit in _PREFIXES:
             if low.startswith(prefix + " "):
-                text = text[len(prefix) + 1:].lstrip()
+                text = text[len(prefix) + 1 :].lstrip()
                 kind, unit = kind or p_kind, unit or p_unit
                 changed = stripped = True
                 break
@@ -168,7 +273,7 @@ def _parse(mention: str) -> _Parsed:
     low = text.lower()
     for word, d_kind, d_unit in _DESIGNATORS:
         if low.endswith(" " + word) and len(low) > len(word) + 1:
-            core, designator = _tidy(text[: -len(word) - 1]), text[-len(word):]
+            core, designator = _tidy(text[: -len(word) - 1]), text[-len(word) :]
             kind, unit = kind or d_kind, unit or d_unit
             break
     else:
@@ -177,8 +282,14 @@ def _parse(mention: str) -> _Parsed:
             core, designator = text[: match.start()], match.group(0)
             h_kind, h_unit = _HYPHEN_KIND[match.group(1).lower()]
             kind, unit = kind or h_kind, unit or h_unit
-    return _Parsed(full=full, core=core or full, kind=kind, unit=unit, designator=designator,
-                   stripped=stripped or bool(designator))
+    return _Parsed(
+        full=full,
+        core=core or full,
+        kind=kind,
+        unit=unit,
+        designator=designator,
+        stripped=stripped or bool(designator),
+    )
 
 
 def strip_admin_words(mention: str) -> tuple[str, str | None]:
@@ -235,8 +346,9 @@ def _unit_matches(unit: str | None, place: Place) -> bool:
     return bool(unit) and place.subtype in _SUBTYPE_WORDS.get(unit or "", ())
 
 
-def resolve(mention: str, *, country: str | None = None, kind: str | None = None,
-            gazetteer: Gazetteer | None = None) -> Resolution:
+def resolve(
+    mention: str, *, country: str | None = None, kind: str | None = None, gazetteer: Gazetteer | None = None
+) -> Resolution:
     """Resolve ``mention`` given the country named near it and the kind the caller knows, if any.
 
     ``kind`` accepts "city"/"region" and also "province", "state", "county"...; the mention's own words
@@ -259,8 +371,9 @@ def _resolve(g: Gazetteer, mention: str, hint: str, caller_kind: str | None) -> 
         named = g.country_code(qualified.group("c1") or qualified.group("c2") or "")
         if named and (not hint or named == hint):
             inner = _resolve(g, qualified.group("name"), named, parsed.kind or caller_kind)
-            return Resolution(mention, inner.label, inner.kind, inner.country, inner.place, inner.score,
-                              inner.candidates)
+            return Resolution(
+                mention, inner.label, inner.kind, inner.country, inner.place, inner.score, inner.candidates
+            )
     want = parsed.kind or caller_kind
     matches: dict[Place, float] = {}
     for text in dict.fromkeys((parsed.full, parsed.core)):
@@ -273,15 +386,21 @@ def _resolve(g: Gazetteer, mention: str, hint: str, caller_kind: str | None) -> 
         same = [p for p in matches if state and p.qid == state.qid]
         if same:  # a city-state: Singapore, Monaco, Hong Kong are both
             place = same[0]
-            return Resolution(mention, place.name, want or place.kind, place.country, place, 0.9,
-                              ((place, 0.9),))
+            return Resolution(
+                mention, place.name, want or place.kind, place.country, place, 0.9, ((place, 0.9),)
+            )
         if not hint or hint == named_country:
             return Resolution(mention, parsed.full, "", named_country, None, 0.0, ())
 
     pool, others, kind_doubt = _pool(matches, hint, want)
-    weights = {p: _prior(p) * matches[p] * (1.0 if not hint or p.country == hint else 0.5)
-               * (10.0 if _unit_matches(parsed.unit, p) else 1.0) * factor
-               for p, factor in pool.items()}
+    weights = {
+        p: _prior(p)
+        * matches[p]
+        * (1.0 if not hint or p.country == hint else 0.5)
+        * (10.0 if _unit_matches(parsed.unit, p) else 1.0)
+        * factor
+        for p, factor in pool.items()
+    }
     total = sum(weights.values())
     scored = []
     for place, weight in weights.items():
@@ -296,12 +415,14 @@ def _resolve(g: Gazetteer, mention: str, hint: str, caller_kind: str | None) -> 
     if chosen is None:
         return Resolution(mention, _label(parsed), want or CITY, hint, None, 0.0, candidates)
     place = chosen[0]
-    return Resolution(mention, place.name, want or place.kind, place.country or hint, place, chosen[1],
-                      candidates)
+    return Resolution(
+        mention, place.name, want or place.kind, place.country or hint, place, chosen[1], candidates
+    )
 
 
-def _pool(matches: dict[Place, float], hint: str,
-          want: str | None) -> tuple[dict[Place, float], list[Place], float]:
+def _pool(
+    matches: dict[Place, float], hint: str, want: str | None
+) -> tuple[dict[Place, float], list[Place], float]:
     """Candidates that may be chosen (with a weight factor), the rest, and a confidence factor.
 
     The country hint is a hard filter; the kind is one when known. Without a kind, a big city of the
@@ -338,11 +459,26 @@ def link_report(resolutions: list[Resolution]) -> list[dict]:
         if res.place is not None or not res.kind or ident in seen:
             continue
         seen.add(ident)
-        report.append({
-            "mention": res.mention, "label": res.label, "kind": res.kind, "country": res.country,
-            "candidates": [{"qid": p.qid, "name": p.name, "kind": p.kind, "country": p.country,
-                            "admin1": p.admin1, "subtype": p.subtype, "population": p.population,
-                            "score": score} for p, score in res.candidates],
-        })
+        report.append(
+            {
+                "mention": res.mention,
+                "label": res.label,
+                "kind": res.kind,
+                "country": res.country,
+                "candidates": [
+                    {
+                        "qid": p.qid,
+                        "name": p.name,
+                        "kind": p.kind,
+                        "country": p.country,
+                        "admin1": p.admin1,
+                        "subtype": p.subtype,
+                        "population": p.population,
+                        "score": score,
+                    }
+                    for p, score in res.candidates
+                ],
+            }
+        )
     report.sort(key=lambda r: (normalise(r["mention"]), r["country"]))
     return report

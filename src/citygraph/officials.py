@@ -245,6 +245,10 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
                 chunk = rest
             if chunk.endswith("'s"):
                 chunk, end = chunk[:-2], end - 2
+            if " of " in chunk:  # "Mayor Sinlavong Khoutphaythoune of Vientiane": the name ends before "of"
+                head_name = chunk.split(" of ", 1)[0]
+                if _looks_like_name(head_name, gaz):
+                    chunk, end = head_name, start + len(head_name)
             if _looks_like_name(chunk, gaz):
                 spans.append((start, end, chunk))
         for start, end, name in spans:

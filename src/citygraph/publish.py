@@ -25,8 +25,16 @@ from citygraph.namespaces import CGID, PREFIXES
 from citygraph.resources import resource_dir
 from citygraph.store import ONTOLOGY_GRAPH, LocalStore, to_oxigraph
 
-__all__ = ["export", "write_graph", "PublishError", "FORMATS", "SUFFIXES", "TURTLE_PREFIXES",
-           "CONTEXT_URL", "load_context"]
+__all__ = [
+    "export",
+    "write_graph",
+    "PublishError",
+    "FORMATS",
+    "SUFFIXES",
+    "TURTLE_PREFIXES",
+    "CONTEXT_URL",
+    "load_context",
+]
 
 FORMATS = ("turtle", "json-ld", "nt", "nq")
 SUFFIXES = {"turtle": ".ttl", "json-ld": ".jsonld", "nt": ".nt", "nq": ".nq"}
@@ -106,13 +114,15 @@ def _turtle(triples: Iterable[ox.Triple]) -> bytes:
     start = 0
     while start < len(lines) and lines[start].startswith(b"@prefix "):
         start += 1
-    header = b"".join(f"@prefix {name}: <{iri}> .\n".encode()
-                      for name, iri in sorted(TURTLE_PREFIXES.items()))
+    header = b"".join(
+        f"@prefix {name}: <{iri}> .\n".encode() for name, iri in sorted(TURTLE_PREFIXES.items())
+    )
     rest = b"\n".join(lines[start:]).lstrip(b"\n")
     return header + (b"\n" + rest if rest else b"")
 
 
 # --- JSON-LD --------------------------------------------------------------------------------------------
+
 
 @cache
 def load_context() -> dict[str, Any]:
@@ -163,8 +173,9 @@ class _Context:
             if container not in (None, "@set") or kind == "@vocab":
                 raise PublishError(f"the JSON-LD context term {name!r} uses {container or kind}: unsupported")
             datatype = self.expand(kind) if kind not in (None, "@id") else kind
-            term = _Term(name, self.expand(value["@id"]), datatype, value.get("@language"),
-                         container == "@set")
+            term = _Term(
+                name, self.expand(value["@id"]), datatype, value.get("@language"), container == "@set"
+            )
             self.terms[term.iri].append(term)
         for candidates in self.terms.values():
             candidates.sort(key=lambda t: (len(t.name), t.name))
@@ -186,15 +197,16 @@ class _Context:
         best = iri
         for prefix, namespace in self.prefixes.items():
             if iri.startswith(namespace) and len(iri) > len(namespace):
-                candidate = f"{prefix}:{iri[len(namespace):]}"
+                candidate = f"{prefix}:{iri[len(namespace) :]}"
                 if candidate.startswith(f"{prefix}://") or candidate in self.term_names:
                     continue
                 if len(candidate) < len(best) or (len(candidate) == len(best) and candidate < best):
                     best = candidate
         return best
 
-    def select(self, predicate: str, value: ox.NamedNode | ox.BlankNode | ox.Literal
-               ) -> tuple[str, Any, bool]:
+    def select(
+        self, predicate: str, value: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> tuple[str, Any, bool]:
         """(key, compacted value, always-an-array) for one statement, as JSON-LD term selection would."""
         candidates = self.terms.get(predicate, ())
         if isinstance(value, ox.Literal):
@@ -262,8 +274,9 @@ def _json_ld(triples: list[tuple[Any, ox.NamedNode, Any]], context: Mapping[str,
         if node is None:
             node = nodes[node_id] = {"@id": ctx._id(node_id)}
         if predicate.value == _RDF_TYPE and not isinstance(obj, ox.Literal):
-            node.setdefault("@type", []).append(ctx.compact_iri(_node_id(obj), vocab=True)
-                                                if isinstance(obj, ox.NamedNode) else _node_id(obj))
+            node.setdefault("@type", []).append(
+                ctx.compact_iri(_node_id(obj), vocab=True) if isinstance(obj, ox.NamedNode) else _node_id(obj)
+            )
             continue
         key, value, always_array = ctx.select(predicate.value, obj)
         node.setdefault(key, []).append(value)

@@ -37,8 +37,20 @@ from citygraph.resources import resource_dir
 from citygraph.store import QueryResult, StoreError, query_form
 
 __all__ = [
-    "Param", "SavedQuery", "QueryError", "list_queries", "load_query", "parse_query", "parse_params",
-    "bindings_for", "bind_values", "sparql_term", "run", "render", "compact", "FORMATS",
+    "Param",
+    "SavedQuery",
+    "QueryError",
+    "list_queries",
+    "load_query",
+    "parse_query",
+    "parse_params",
+    "bindings_for",
+    "bind_values",
+    "sparql_term",
+    "run",
+    "render",
+    "compact",
+    "FORMATS",
 ]
 
 FORMATS = ("table", "csv", "json")
@@ -112,8 +124,14 @@ def parse_query(name: str, text: str, path: Path | None = None) -> SavedQuery:
     for param in params:
         if not re.search(rf"[?$]{param.name}\b", text):
             raise QueryError(f"query '{name}': parameter '{param.name}' is not a variable of the query")
-    return SavedQuery(name=name, title=fields.get("title", name), description=fields.get("description", ""),
-                      params=params, text=text, path=path)
+    return SavedQuery(
+        name=name,
+        title=fields.get("title", name),
+        description=fields.get("description", ""),
+        params=params,
+        text=text,
+        path=path,
+    )
 
 
 def _read(path: Path) -> SavedQuery:
@@ -142,6 +160,7 @@ def load_query(name: str, directory: Path | None = None) -> SavedQuery:
 
 
 # --- parameters -----------------------------------------------------------------------------------------
+
 
 def parse_params(pairs: Sequence[str], query: SavedQuery | None = None) -> dict[str, str]:
     """Parse ``key=value`` pairs (from ``--param``); with ``query``, also check names against it.
@@ -213,8 +232,7 @@ def run(engine: Engine, query: SavedQuery, params: Mapping[str, str]) -> QueryRe
 _BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
 _VARIABLE = re.compile(r"[A-Za-z0-9_]+")
-_LITERAL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
-                    "\f": "\\f"}
+_LITERAL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
 def _quote(text: str) -> str:
@@ -304,8 +322,10 @@ def _where_group(query: str) -> int:
             if depth == 0 and token == "{":
                 if form != "CONSTRUCT" or seen_where:
                     if form == "CONSTRUCT" and not seen_template:
-                        raise QueryError("cannot bind parameters in a short-form CONSTRUCT WHERE { }; "
-                                         "write CONSTRUCT { ... } WHERE { ... }")
+                        raise QueryError(
+                            "cannot bind parameters in a short-form CONSTRUCT WHERE { }; "
+                            "write CONSTRUCT { ... } WHERE { ... }"
+                        )
                     return match.end()
                 seen_template = True
             depth += 1
@@ -353,7 +373,7 @@ def compact(term: Node | None) -> str:
     if isinstance(term, URIRef):
         value = str(term)
         for namespace, prefix in _NAMESPACES:
-            rest = value[len(namespace):]
+            rest = value[len(namespace) :]
             if value.startswith(namespace) and rest and not any(c.isspace() for c in rest):
                 return f"{prefix}:{rest}"
         return value
@@ -395,8 +415,9 @@ def _tabular(result: QueryResult) -> tuple[list[str], list[dict[str, Node]]]:
     return result.variables, result.rows
 
 
-def render(result: QueryResult, fmt: Choice["table", "csv", "json"] = "table", *,
-           width: int | None = None) -> str:
+def render(
+    result: QueryResult, fmt: Choice["table", "csv", "json"] = "table", *, width: int | None = None
+) -> str:
     """Render a result as a table for people, CSV (RFC 4180, SPARQL 1.1 CSV results) or SPARQL 1.1 JSON.
 
     >>> r = QueryResult(variables=["city"], rows=[{"city": Literal("Seoul", lang="en")}])
@@ -439,8 +460,13 @@ def _table(variables: list[str], rows: list[dict[str, Node]], width: int | None)
     for row in rows:
         table.add_row(*(Text(compact(row.get(name))) for name in variables))  # Text: no markup parsing
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width or shutil.get_terminal_size((120, 24)).columns,
-                      color_system=None, force_terminal=False, highlight=False, soft_wrap=False)
+    console = Console(
+        file=buffer,
+        width=width or shutil.get_terminal_size((120, 24)).columns,
+        color_system=None,
+        force_terminal=False,
+        highlight=False,
+        soft_wrap=False,
+    )
     console.print(table)
     return buffer.getvalue()
-

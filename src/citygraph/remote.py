@@ -43,8 +43,15 @@ from citygraph.namespaces import CGID, PREFIXES
 from citygraph.store import ONTOLOGY_GRAPH, LocalStore, QueryResult, StoreError, graph_quads, query_form
 
 __all__ = [
-    "RemoteStore", "RemoteError", "PublishResult", "PUBLISHED_GRAPH", "USER_AGENT", "RETRY_STATUSES",
-    "SMALL_GRAPH", "safe_url", "publish_store",
+    "RemoteStore",
+    "RemoteError",
+    "PublishResult",
+    "PUBLISHED_GRAPH",
+    "USER_AGENT",
+    "RETRY_STATUSES",
+    "SMALL_GRAPH",
+    "safe_url",
+    "publish_store",
 ]
 
 PUBLISHED_GRAPH = str(CGID["graph/published"])
@@ -63,10 +70,16 @@ PREFLIGHT_BYTES = 64 * 1024
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _CONSTRUCT_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 _RDF_FORMATS = {
-    "application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle",
-    "application/turtle": "turtle", "application/x-turtle": "turtle", "text/n3": "n3", "text/rdf+n3": "n3",
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "text/turtle": "turtle",
+    "application/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "text/n3": "n3",
+    "text/rdf+n3": "n3",
     "application/rdf+xml": "xml",
-    "application/ld+json": "json-ld", "application/json": "json-ld",
+    "application/ld+json": "json-ld",
+    "application/json": "json-ld",
 }
 
 
@@ -133,6 +146,7 @@ def _one_line(text: str, limit: int = 200) -> str:
 
 # --- HTTP transport -------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Response:
     status: int
@@ -160,16 +174,26 @@ class _SafeRedirect(urllib.request.HTTPRedirectHandler):
 def _parse_challenge(header: str) -> tuple[str, dict[str, str]]:
     """``Digest realm="SPARQL", nonce="..."`` -> ("digest", {...})."""
     scheme, _, rest = header.strip().partition(" ")
-    fields = {key.lower(): quoted if quoted or not bare else bare
-              for key, quoted, bare in re.findall(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))', rest)}
+    fields = {
+        key.lower(): quoted if quoted or not bare else bare
+        for key, quoted, bare in re.findall(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))', rest)
+    }
     return scheme.lower(), fields
 
 
 class _Transport:
     """urllib with our own opener (no global state), preemptive basic or digest auth, and retries."""
 
-    def __init__(self, *, user: str | None, password: str | None, auth: str, timeout: float, retries: int,
-                 backoff: float) -> None:
+    def __init__(
+        self,
+        *,
+        user: str | None,
+        password: str | None,
+        auth: str,
+        timeout: float,
+        retries: int,
+        backoff: float,
+    ) -> None:
         self.user, self._password = user, password
         self.auth, self.timeout, self.retries, self.backoff = auth, timeout, retries, backoff
         self._opener = urllib.request.build_opener(_SafeRedirect())
@@ -205,8 +229,10 @@ class _Transport:
         realm, nonce = challenge.get("realm", ""), challenge.get("nonce", "")
         ha1 = h(f"{self.user}:{realm}:{self._password}")
         ha2 = h(f"{method}:{uri}")
-        header = (f'Digest username="{self.user}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
-                  f"algorithm={algorithm}")
+        header = (
+            f'Digest username="{self.user}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
+            f"algorithm={algorithm}"
+        )
         if "auth" in [q.strip() for q in challenge.get("qop", "").split(",")]:
             count = self._nonce_count[nonce] = self._nonce_count.get(nonce, 0) + 1
             cnonce = secrets.token_hex(8)
@@ -244,8 +270,14 @@ class _Transport:
             return RemoteError(f"{shown} did not answer within {self.timeout:g} s (timeout)")
         if isinstance(reason, ConnectionRefusedError):
             return RemoteError(f"cannot connect to {shown}: connection refused (is the server running?)")
-        if isinstance(reason, ConnectionResetError | ConnectionAbortedError | BrokenPipeError
-                      | http.client.RemoteDisconnected | http.client.IncompleteRead):
+        if isinstance(
+            reason,
+            ConnectionResetError
+            | ConnectionAbortedError
+            | BrokenPipeError
+            | http.client.RemoteDisconnected
+            | http.client.IncompleteRead,
+        ):
             return _Retryable(RemoteError(f"{shown} closed the connection (connection reset)"))
         if isinstance(reason, socket.gaierror):
             return RemoteError(f"cannot connect to {shown}: unknown host")
@@ -275,8 +307,15 @@ class _Transport:
                 return fields
         return None
 
-    def send(self, method: str, url: str, *, body: bytes | None = None,
-             headers: Mapping[str, str] | None = None, retry: bool = False) -> _Response:
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry: bool = False,
+    ) -> _Response:
         """Send a request; retry (when ``retry``) on 429/502/503/504 and connection resets, with backoff.
 
         Returns a 2xx response; anything else is raised as a one-line RemoteError."""
@@ -291,7 +330,7 @@ class _Transport:
                 if attempt + 1 >= attempts:
                     suffix = f" (after {attempts} attempts)" if attempts > 1 else ""
                     raise RemoteError(f"{failure.error}{suffix}", status=failure.error.status) from None
-                time.sleep(max(self.backoff * 2 ** attempt, min(failure.retry_after, MAX_RETRY_AFTER)))
+                time.sleep(max(self.backoff * 2**attempt, min(failure.retry_after, MAX_RETRY_AFTER)))
         raise AssertionError("unreachable")
 
     def _preflight(self, url: str, headers: dict[str, str], shown: str) -> None:
@@ -304,8 +343,9 @@ class _Transport:
         if response.status in (401, 403):
             raise self._http_error(shown, response)
 
-    def _once(self, method: str, url: str, body: bytes | None, headers: dict[str, str],
-              shown: str) -> _Response:
+    def _once(
+        self, method: str, url: str, body: bytes | None, headers: dict[str, str], shown: str
+    ) -> _Response:
         response = self._raw(method, url, body, self._authorised(method, url, headers))
         if response.status == 401 and self.has_credentials and self.auth == "digest":
             # A stale or first nonce: the request was refused, not executed, so sending it again is safe.
@@ -346,6 +386,7 @@ def _retry_after(value: str | None) -> float:
 
 
 # --- results --------------------------------------------------------------------------------------------
+
 
 def _term(value: Mapping[str, str], shown: str) -> Node:
     kind = value.get("type")
@@ -440,6 +481,7 @@ def _iri(value: str) -> str:
 
 # --- the store ------------------------------------------------------------------------------------------
 
+
 class RemoteStore:
     """A SPARQL 1.1 endpoint used like :class:`citygraph.store.LocalStore`.
 
@@ -451,10 +493,20 @@ class RemoteStore:
     ``basic`` (preemptive) or ``digest`` (Virtuoso's ``/sparql-auth``).
     """
 
-    def __init__(self, endpoint: str, *, update_endpoint: str | None = None, graph_store: str | None = None,
-                 timeout: float = 30, auth: Choice["basic", "digest"] = "basic", user: str | None = None,
-                 password: str | None = None, retries: int = 3, backoff: float = 0.5,
-                 default_graphs: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        update_endpoint: str | None = None,
+        graph_store: str | None = None,
+        timeout: float = 30,
+        auth: Choice["basic", "digest"] = "basic",
+        user: str | None = None,
+        password: str | None = None,
+        retries: int = 3,
+        backoff: float = 0.5,
+        default_graphs: Sequence[str] = (),
+    ) -> None:
         if auth not in ("basic", "digest"):
             raise StoreError(f"unknown authentication {auth!r} (choose basic or digest)")
         for url in (endpoint, update_endpoint, graph_store):
@@ -469,8 +521,14 @@ class RemoteStore:
         self.default_graphs = list(default_graphs)
         user = user if user is not None else os.environ.get("CITYGRAPH_USER") or url_user
         password = password if password is not None else os.environ.get("CITYGRAPH_PASSWORD", url_password)
-        self._http = _Transport(user=user, password=password if user else None, auth=auth, timeout=timeout,
-                                retries=retries, backoff=backoff)
+        self._http = _Transport(
+            user=user,
+            password=password if user else None,
+            auth=auth,
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
+        )
         self._server: str | None = None
 
     def __repr__(self) -> str:
@@ -514,8 +572,9 @@ class RemoteStore:
         headers = dict(request.header_items())
         if form in ("CONSTRUCT", "DESCRIBE"):
             headers["Accept"] = _CONSTRUCT_ACCEPT
-        return self._http.send(request.get_method(), request.full_url, body=request.data, headers=headers,
-                               retry=True)
+        return self._http.send(
+            request.get_method(), request.full_url, body=request.data, headers=headers, retry=True
+        )
 
     def server(self) -> str:
         """The server software (``Server`` header of the query endpoint), e.g. ``Oxigraph/0.5.13``."""
@@ -531,9 +590,17 @@ class RemoteStore:
 
         Never retried unless the caller says running it twice is the same as once."""
         body = sparql.encode("utf-8")
-        self._http.send("POST", self.update_endpoint, body=body, retry=idempotent,
-                        headers={"Content-Type": "application/sparql-update; charset=utf-8",
-                                 "Accept": "*/*", "User-Agent": USER_AGENT})
+        self._http.send(
+            "POST",
+            self.update_endpoint,
+            body=body,
+            retry=idempotent,
+            headers={
+                "Content-Type": "application/sparql-update; charset=utf-8",
+                "Accept": "*/*",
+                "User-Agent": USER_AGENT,
+            },
+        )
 
     def _graph_store(self) -> str | None:
         """The Graph Store endpoint: given, or derived for Oxigraph (/update -> /store) and Virtuoso
@@ -557,8 +624,13 @@ class RemoteStore:
         separator = "&" if urllib.parse.urlsplit(store).query else "?"
         url = f"{store}{separator}{urllib.parse.urlencode({'graph': graph})}"
         # PUT replaces the graph with the same content each time: idempotent, so retrying is safe.
-        self._http.send("PUT", url, body=body, retry=True,
-                        headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT})
+        self._http.send(
+            "PUT",
+            url,
+            body=body,
+            retry=True,
+            headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT},
+        )
 
     def _count(self, graph: str) -> int:
         result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
@@ -567,8 +639,13 @@ class RemoteStore:
         except (IndexError, KeyError, ValueError):
             raise RemoteError(f"malformed results from {_shown(self.endpoint)}: no count") from None
 
-    def publish(self, data: rdflib.Graph | Iterable[ox.Quad | ox.Triple], graph: str = PUBLISHED_GRAPH, *,
-                method: Choice["auto", "update", "put", "staged"] = "auto") -> PublishResult:
+    def publish(
+        self,
+        data: rdflib.Graph | Iterable[ox.Quad | ox.Triple],
+        graph: str = PUBLISHED_GRAPH,
+        *,
+        method: Choice["auto", "update", "put", "staged"] = "auto",
+    ) -> PublishResult:
         """Replace the named graph ``graph`` on the server with ``data``, as one atomic step.
 
         A failure at any point leaves the graph as it was (never half published). Measured on this
@@ -603,14 +680,18 @@ class RemoteStore:
         elif method in ("put", "staged"):
             store = self._graph_store()
             if store is None:
-                raise StoreError(f"no Graph Store endpoint known for {_shown(self.update_endpoint)}: "
-                                 "give one (--graph-store URL)")
+                raise StoreError(
+                    f"no Graph Store endpoint known for {_shown(self.update_endpoint)}: "
+                    "give one (--graph-store URL)"
+                )
         if count == 0:
             self.update(f"DROP SILENT GRAPH {target}", idempotent=True)
         elif method == "update":
             text = _as_sparql(body.decode("utf-8"))
-            self.update(f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{text}}} }}",
-                        idempotent=True)
+            self.update(
+                f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{text}}} }}",
+                idempotent=True,
+            )
         elif method == "put":
             self._put(store, graph, body)
         elif method == "staged":
@@ -625,8 +706,10 @@ class RemoteStore:
             self._put(store, staging, body)
             loaded = self._count(staging)
             if loaded != count:
-                raise RemoteError(f"{_shown(store)}: the staging graph holds {loaded} of {count} triples; "
-                                  f"{graph} was left unchanged")
+                raise RemoteError(
+                    f"{_shown(store)}: the staging graph holds {loaded} of {count} triples; "
+                    f"{graph} was left unchanged"
+                )
             # Not retried: a second MOVE after a first that succeeded would move an empty graph.
             self.update(f"MOVE SILENT GRAPH {_iri(staging)} TO GRAPH {_iri(graph)}")
         finally:
@@ -636,9 +719,14 @@ class RemoteStore:
                 pass
 
 
-def publish_store(local: LocalStore, remote: RemoteStore, graph: str = PUBLISHED_GRAPH, *,
-                  include_ontology: bool = True, method: Choice["auto", "update", "put", "staged"] = "auto"
-                  ) -> PublishResult:
+def publish_store(
+    local: LocalStore,
+    remote: RemoteStore,
+    graph: str = PUBLISHED_GRAPH,
+    *,
+    include_ontology: bool = True,
+    method: Choice["auto", "update", "put", "staged"] = "auto",
+) -> PublishResult:
     """Publish the union of the local store's graphs as one named graph on ``remote``.
 
     The ontology graph is included by default: the saved queries read the area scheme and the class

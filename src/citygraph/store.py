@@ -34,8 +34,18 @@ from citygraph.fsutil import atomic_file
 from citygraph.namespaces import CGID, PREFIXES
 
 __all__ = [
-    "QueryResult", "LocalStore", "StoreError", "default_store_dir", "query_form", "to_rdflib", "to_oxigraph",
-    "graph_quads", "ONTOLOGY_GRAPH", "TWINNINGS_GRAPH", "SNAPSHOT_NAME", "READ_FORMS",
+    "QueryResult",
+    "LocalStore",
+    "StoreError",
+    "default_store_dir",
+    "query_form",
+    "to_rdflib",
+    "to_oxigraph",
+    "graph_quads",
+    "ONTOLOGY_GRAPH",
+    "TWINNINGS_GRAPH",
+    "SNAPSHOT_NAME",
+    "READ_FORMS",
 ]
 
 ONTOLOGY_GRAPH = str(CGID["graph/ontology"])
@@ -99,7 +109,7 @@ def query_form(sparql: str) -> str:
     word = _FORM.match(sparql, position)
     form = word.group(0).upper() if word else ""
     if form not in READ_FORMS:
-        shown = form or (sparql[position:position + 20].strip() or "an empty query")
+        shown = form or (sparql[position : position + 20].strip() or "an empty query")
         raise StoreError(f"only SELECT, ASK, CONSTRUCT and DESCRIBE queries run here, not {shown}")
     return form
 
@@ -223,8 +233,9 @@ SELECT * WHERE {
 
 
 def _has_blank_nodes(store: ox.Store) -> bool:
-    return bool(store.query(
-        "ASK { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } FILTER(isBlank(?s) || isBlank(?o)) }"))
+    return bool(
+        store.query("ASK { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } FILTER(isBlank(?s) || isBlank(?o)) }")
+    )
 
 
 class LocalStore:
@@ -383,7 +394,8 @@ class LocalStore:
                     store.extend(quads)
                     blank_nodes = blank_nodes or any(
                         isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-                        for q in quads)
+                        for q in quads
+                    )
                 with atomic_file(self.snapshot_path) as handle:
                     handle.write(_HEADER + (b"yes\n" if blank_nodes else b"no\n"))
                     store.dump(handle, ox.RdfFormat.N_QUADS)
@@ -423,7 +435,7 @@ def _with_keys(graph: rdflib.Graph) -> rdflib.Graph:
 def _load_snapshot(handle, path: Path) -> tuple[ox.Store, bool]:
     """Load an open snapshot; keep blank-node labels when it has (or may have) blank nodes."""
     first = handle.readline()
-    blank_nodes = not (first.startswith(_HEADER) and first[len(_HEADER):].strip() == b"no")
+    blank_nodes = not (first.startswith(_HEADER) and first[len(_HEADER) :].strip() == b"no")
     handle.seek(0)
     store = ox.Store()
     try:
@@ -456,4 +468,3 @@ def _to_result(form: str, result: ox.QuerySolutions | ox.QueryBoolean | ox.Query
     for triple in result:
         graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
     return QueryResult(variables=[], graph=graph)
-

@@ -38,9 +38,24 @@ from citygraph.namespaces import CG, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, WD
 from citygraph.store import ONTOLOGY_GRAPH, TWINNINGS_GRAPH, LocalStore, StoreError
 
 __all__ = [
-    "TwinPlace", "Twinning", "TwinningSource", "ImportSummary", "TwinningError", "WIKIDATA_SOURCE",
-    "WIKIDATA_SPARQL", "SOURCE_DOCUMENT", "CONFIDENCE", "RECONCILED_TYPES", "bundled_snapshot", "read_tsv",
-    "fetch_online", "existing_agreements", "twinnings_graph", "import_twinnings", "refresh", "evidence_text",
+    "TwinPlace",
+    "Twinning",
+    "TwinningSource",
+    "ImportSummary",
+    "TwinningError",
+    "WIKIDATA_SOURCE",
+    "WIKIDATA_SPARQL",
+    "SOURCE_DOCUMENT",
+    "CONFIDENCE",
+    "RECONCILED_TYPES",
+    "bundled_snapshot",
+    "read_tsv",
+    "fetch_online",
+    "existing_agreements",
+    "twinnings_graph",
+    "import_twinnings",
+    "refresh",
+    "evidence_text",
 ]
 
 WIKIDATA_SOURCE = "https://www.wikidata.org/ (P190, twinned administrative body)"
@@ -122,6 +137,7 @@ def evidence_text(twinning: Twinning) -> str:
 
 # --- sources --------------------------------------------------------------------------------------------
 
+
 def _place(qid: str, gaz: Gazetteer, label: str = "", country: str = "", country_qid: str = "") -> TwinPlace:
     """A place as documents would describe it: the index's name, kind and country win over the source's."""
     known = gaz.by_qid(qid)
@@ -192,13 +208,14 @@ SELECT ?a ?b ?aLabel ?bLabel ?aCountry ?bCountry WHERE {
 
 def _qid(term: object) -> str | None:
     value = str(term or "")
-    if value.startswith(_WD) and _QID.fullmatch(value[len(_WD):]):
-        return value[len(_WD):]
+    if value.startswith(_WD) and _QID.fullmatch(value[len(_WD) :]):
+        return value[len(_WD) :]
     return None
 
 
-def fetch_online(endpoint: str = WIKIDATA_SPARQL, *, timeout: float = 120,
-                 gazetteer: Gazetteer | None = None) -> TwinningSource:
+def fetch_online(
+    endpoint: str = WIKIDATA_SPARQL, *, timeout: float = 120, gazetteer: Gazetteer | None = None
+) -> TwinningSource:
     """All P190 links with English labels and P17 countries from a Wikidata SPARQL endpoint."""
     from citygraph.remote import RemoteStore, safe_url
 
@@ -234,8 +251,11 @@ def fetch_online(endpoint: str = WIKIDATA_SPARQL, *, timeout: float = 120,
                 cache[qid] = place(qid)
         rows.append((cache[a], cache[b]))
     today = datetime.now(UTC).date().isoformat()
-    return TwinningSource(title=f"Wikidata P190 twinnings from {safe_url(endpoint)}, retrieved {today}",
-                          pairs=_pairs(rows), issued=today)
+    return TwinningSource(
+        title=f"Wikidata P190 twinnings from {safe_url(endpoint)}, retrieved {today}",
+        pairs=_pairs(rows),
+        issued=today,
+    )
 
 
 # --- reconciliation -------------------------------------------------------------------------------------
@@ -302,6 +322,7 @@ def existing_agreements(store: LocalStore) -> dict[frozenset[str], _Match]:
 
 # --- the graph ------------------------------------------------------------------------------------------
 
+
 def _describe(g: Graph, place: TwinPlace, gaz: Gazetteer) -> None:
     """A place as ``mint`` describes a document's party (see ontology/MODEL.md)."""
     p = place.iri
@@ -324,8 +345,11 @@ def _describe(g: Graph, place: TwinPlace, gaz: Gazetteer) -> None:
         g.add((c, RDF.type, CG.Country))
 
 
-def twinnings_graph(source: TwinningSource, existing: Mapping[frozenset[str], _Match] | None = None,
-                    gazetteer: Gazetteer | None = None) -> tuple[Graph, ImportSummary]:
+def twinnings_graph(
+    source: TwinningSource,
+    existing: Mapping[frozenset[str], _Match] | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> tuple[Graph, ImportSummary]:
     """The named graph of imported twinnings: new agreements, and Wikidata provenance added to the
     document-derived agreements they reconcile with."""
     gaz = gazetteer or Gazetteer.default()
@@ -363,8 +387,9 @@ def twinnings_graph(source: TwinningSource, existing: Mapping[frozenset[str], _M
     return g, summary
 
 
-def import_twinnings(store: LocalStore, source: TwinningSource, *,
-                     gazetteer: Gazetteer | None = None) -> ImportSummary:
+def import_twinnings(
+    store: LocalStore, source: TwinningSource, *, gazetteer: Gazetteer | None = None
+) -> ImportSummary:
     """Replace the twinnings graph of ``store`` with ``source``, reconciled with what documents say."""
     graph, summary = twinnings_graph(source, existing_agreements(store), gazetteer)
     graphs = {TWINNINGS_GRAPH: graph}

@@ -30,9 +30,20 @@ from citygraph.namespaces import CGID, OWL, WD
 from citygraph.store import LocalStore, StoreError
 
 __all__ = [
-    "WIKIDATA_SPARQL", "LINKS_GRAPH", "CACHE_NAME", "CITY_CLASSES", "REGION_CLASSES", "LANGUAGES",
-    "UnlinkedPlace", "Candidate", "LinkResult", "WikidataLinker", "unlinked_places", "link_report",
-    "link_online", "choose",
+    "WIKIDATA_SPARQL",
+    "LINKS_GRAPH",
+    "CACHE_NAME",
+    "CITY_CLASSES",
+    "REGION_CLASSES",
+    "LANGUAGES",
+    "UnlinkedPlace",
+    "Candidate",
+    "LinkResult",
+    "WikidataLinker",
+    "unlinked_places",
+    "link_report",
+    "link_online",
+    "choose",
 ]
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
@@ -40,8 +51,10 @@ LINKS_GRAPH = str(CGID["graph/wikidata-links"])
 CACHE_NAME = "wikidata-cache.json"
 # Classes whose instances (through P31/P279*) count as a city or as a region.
 CITY_CLASSES = {"Q515": "city", "Q486972": "human settlement", "Q15284": "municipality"}
-REGION_CLASSES = {"Q10864048": "first-level administrative country subdivision",
-                  "Q13220204": "second-level administrative country subdivision"}
+REGION_CLASSES = {
+    "Q10864048": "first-level administrative country subdivision",
+    "Q13220204": "second-level administrative country subdivision",
+}
 LANGUAGES = ("en", "mul")
 BATCH = 25  # names per request: short enough for a GET-sized POST, few enough requests
 DOMINANCE = 2.0  # sitelinks the best candidate needs over the next one to be chosen
@@ -91,15 +104,22 @@ class LinkResult:
     candidates: list[Candidate] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"place": self.place.iri, "label": self.place.label, "kind": self.place.kind,
-                "country": self.place.country, "qid": self.qid, "how": self.how,
-                "candidates": [asdict(c) | {"countries": list(c.countries), "kinds": list(c.kinds)}
-                               for c in self.candidates]}
+        return {
+            "place": self.place.iri,
+            "label": self.place.label,
+            "kind": self.place.kind,
+            "country": self.place.country,
+            "qid": self.qid,
+            "how": self.how,
+            "candidates": [
+                asdict(c) | {"countries": list(c.countries), "kinds": list(c.kinds)} for c in self.candidates
+            ],
+        }
 
 
 def _qid(term: object) -> str | None:
     value = str(term or "")
-    rest = value[len(_WD):] if value.startswith(_WD) else ""
+    rest = value[len(_WD) :] if value.startswith(_WD) else ""
     return rest if rest[:1] == "Q" and rest[1:].isdigit() else None
 
 
@@ -111,15 +131,23 @@ def unlinked_places(store: LocalStore) -> list[UnlinkedPlace]:
         kind = "region" if str(row["class"]).endswith("#Region") else "city"
         if iri in places and places[iri].kind == "region":
             continue
-        places[iri] = UnlinkedPlace(iri, str(row.get("label") or iri.rsplit("/", 1)[-1]), kind,
-                                    str(row.get("code") or ""), _qid(row.get("country")) or "")
+        places[iri] = UnlinkedPlace(
+            iri,
+            str(row.get("label") or iri.rsplit("/", 1)[-1]),
+            kind,
+            str(row.get("code") or ""),
+            _qid(row.get("country")) or "",
+        )
     return list(places.values())
 
 
 def _offline(place: UnlinkedPlace, gazetteer: Gazetteer | None) -> LinkResult:
     resolution = resolve(place.label, country=place.country or None, kind=place.kind, gazetteer=gazetteer)
-    candidates = [Candidate(qid=p.qid, label=p.name, countries=(p.country,), kinds=(p.kind,),
-                            score=score) for p, score in resolution.candidates if p.qid]
+    candidates = [
+        Candidate(qid=p.qid, label=p.name, countries=(p.country,), kinds=(p.kind,), score=score)
+        for p, score in resolution.candidates
+        if p.qid
+    ]
     if resolution.place is not None and resolution.qid:
         return LinkResult(place, resolution.qid, "offline", candidates)
     return LinkResult(place, None, "", candidates)
@@ -147,8 +175,15 @@ def choose(place: UnlinkedPlace, candidates: Sequence[Candidate]) -> Candidate |
 class WikidataLinker:
     """Candidates for place names from a Wikidata SPARQL endpoint, cached in a JSON file."""
 
-    def __init__(self, endpoint: str = WIKIDATA_SPARQL, *, cache_path: Path | None = None,
-                 timeout: float = 60, languages: Sequence[str] = LANGUAGES, batch: int = BATCH) -> None:
+    def __init__(
+        self,
+        endpoint: str = WIKIDATA_SPARQL,
+        *,
+        cache_path: Path | None = None,
+        timeout: float = 60,
+        languages: Sequence[str] = LANGUAGES,
+        batch: int = BATCH,
+    ) -> None:
         from citygraph.remote import RemoteStore, safe_url
 
         self.endpoint = endpoint
@@ -215,7 +250,7 @@ SELECT ?name ?item ?label ?description ?country ?kind ?sitelinks WHERE {{
         missing = [name for name in wanted if name not in self._cache]
         try:
             for start in range(0, len(missing), self.batch):
-                chunk = missing[start:start + self.batch]
+                chunk = missing[start : start + self.batch]
                 self.requests += 1
                 found = self._ask(chunk)
                 for name in chunk:
@@ -233,9 +268,17 @@ SELECT ?name ?item ?label ?description ?country ?kind ?sitelinks WHERE {{
             qid = _qid(row.get("item"))
             if qid is None or "name" not in row:
                 continue
-            entry = items.setdefault((str(row["name"]), qid), {
-                "qid": qid, "label": "", "description": "", "countries": set(), "kinds": set(),
-                "sitelinks": 0})
+            entry = items.setdefault(
+                (str(row["name"]), qid),
+                {
+                    "qid": qid,
+                    "label": "",
+                    "description": "",
+                    "countries": set(),
+                    "kinds": set(),
+                    "sitelinks": 0,
+                },
+            )
             if row.get("label") is not None:
                 entry["label"] = str(row["label"])
             if row.get("description") is not None:
@@ -253,24 +296,43 @@ SELECT ?name ?item ?label ?description ?country ?kind ?sitelinks WHERE {{
             except ValueError:
                 pass
         found: dict[str, list[Candidate]] = {}
-        for (name, _item), entry in sorted(items.items(), key=lambda item: (item[0][0], -item[1]["sitelinks"],
-                                                                             int(item[0][1][1:]))):
-            found.setdefault(name, []).append(Candidate(
-                qid=entry["qid"], label=entry["label"], description=entry["description"],
-                countries=tuple(sorted(entry["countries"])), kinds=tuple(sorted(entry["kinds"])),
-                sitelinks=entry["sitelinks"]))
+        for (name, _item), entry in sorted(
+            items.items(), key=lambda item: (item[0][0], -item[1]["sitelinks"], int(item[0][1][1:]))
+        ):
+            found.setdefault(name, []).append(
+                Candidate(
+                    qid=entry["qid"],
+                    label=entry["label"],
+                    description=entry["description"],
+                    countries=tuple(sorted(entry["countries"])),
+                    kinds=tuple(sorted(entry["kinds"])),
+                    sitelinks=entry["sitelinks"],
+                )
+            )
         return found
 
 
 def _candidate(data: dict) -> Candidate:
-    return Candidate(qid=data["qid"], label=data.get("label", ""), description=data.get("description", ""),
-                     countries=tuple(data.get("countries", ())), kinds=tuple(data.get("kinds", ())),
-                     sitelinks=int(data.get("sitelinks", 0)), score=float(data.get("score", 0.0)))
+    return Candidate(
+        qid=data["qid"],
+        label=data.get("label", ""),
+        description=data.get("description", ""),
+        countries=tuple(data.get("countries", ())),
+        kinds=tuple(data.get("kinds", ())),
+        sitelinks=int(data.get("sitelinks", 0)),
+        score=float(data.get("score", 0.0)),
+    )
 
 
-def link_online(store: LocalStore, endpoint: str = WIKIDATA_SPARQL, *, cache_path: Path | None = None,
-                timeout: float = 60, gazetteer: Gazetteer | None = None,
-                linker: WikidataLinker | None = None) -> list[LinkResult]:
+def link_online(
+    store: LocalStore,
+    endpoint: str = WIKIDATA_SPARQL,
+    *,
+    cache_path: Path | None = None,
+    timeout: float = 60,
+    gazetteer: Gazetteer | None = None,
+    linker: WikidataLinker | None = None,
+) -> list[LinkResult]:
     """Resolve unlinked places (offline index first, then Wikidata) and add ``owl:sameAs`` for those
     resolved, in one atomic store write. Returns one result per unlinked place."""
     places = unlinked_places(store)
@@ -278,8 +340,9 @@ def link_online(store: LocalStore, endpoint: str = WIKIDATA_SPARQL, *, cache_pat
     pending = [result for result in results if result.qid is None]
     if pending:
         if linker is None:
-            linker = WikidataLinker(endpoint, cache_path=cache_path or store.directory / CACHE_NAME,
-                                    timeout=timeout)
+            linker = WikidataLinker(
+                endpoint, cache_path=cache_path or store.directory / CACHE_NAME, timeout=timeout
+            )
         found = linker.candidates(result.place.label for result in pending)
         for result in pending:
             candidates = found.get(result.place.label, [])
@@ -298,4 +361,3 @@ def link_online(store: LocalStore, endpoint: str = WIKIDATA_SPARQL, *, cache_pat
             graph.add((URIRef(result.place.iri), OWL.sameAs, WD[result.qid]))
         store.replace_graphs({LINKS_GRAPH: graph})
     return results
-
