@@ -58,6 +58,7 @@ def names(*people: str) -> set[tuple[str, ...]]:
 
 MANDAUE, MOSUL = "Q1889017", "Q83317"
 XAISOMBOUN = "Q20202028"
+BUSAN, CHICAGO = "Q16520", "Q1297"
 DELHI, SEOUL, VIENTIANE = "Q1353", "Q8684", "Q9326"
 MEDELLIN = "Q48278"
 TARTU, COIMBRA = "Q13972", "Q45412"
@@ -172,6 +173,30 @@ FACTS: dict[str, list[tuple[str, Check, str | None]]] = {
             lambda ex: person_key("Puerto Morelos") not in signed(one(ex, MEDELLIN)),
             None,
         ),
+    ],
+    "wire-story-weekday": [
+        (
+            "sister-city agreement Busan-Chicago",
+            lambda ex: one(ex, BUSAN, CHICAGO).type == "SisterCityAgreement",
+            None,
+        ),
+        (
+            "'on Tuesday' before a Thursday dateline",
+            lambda ex: one(ex, BUSAN, CHICAGO).date == "2024-03-12",
+            None,
+        ),
+        (
+            "both mayors signed, the consul did not",
+            lambda ex: (
+                {person_key(o.name) for o in one(ex, BUSAN, CHICAGO).signatories}
+                == names("Park Heong-joon", "Brandon Johnson")
+            ),
+            None,
+        ),
+        ("sister cities listed in passing are not new agreements", lambda ex: len(main(ex)) == 1, None),
+    ],
+    "negative-proposed": [
+        ("proposed and discussed, never signed: no agreement", lambda ex: main(ex) == [], None),
     ],
     "letter-of-intent": [
         (
@@ -322,3 +347,15 @@ def test_every_case_has_facts() -> None:
 @pytest.mark.parametrize(("case", "check"), _params())
 def test_case(case: str, check: Check) -> None:
     assert check(_run(case))
+
+
+def test_every_case_scores_perfectly_on_agreements_parties_and_negatives() -> None:
+    """A regression guard over all case folders, scored as `citygraph evaluate tests/cases` scores them."""
+    from citygraph.evaluate import evaluate
+
+    result = evaluate(CASES)
+    assert result.agreements.f1 == 1.0, [e for e in result.errors if "agreement" in e.kind]
+    assert result.parties.f1 == 1.0, [e for e in result.errors if "party" in e.kind]
+    assert result.qids.wrong == 0
+    assert result.negatives.flagged == 0
+    assert result.dates.accuracy == 1.0, [e for e in result.errors if "date" in e.kind]

@@ -211,7 +211,7 @@ def test_to_json_round_trip() -> None:
 def test_evaluate_cases() -> None:
     r = evaluate(CASES)
     assert r.documents == len([p for p in CASES.iterdir() if (p / "expected.json").is_file()])
-    assert r.negatives.total == 2 and r.negatives.flagged == 0
+    assert r.negatives.total >= 2 and r.negatives.flagged == 0
     assert r.agreements.tp >= 10
     assert r.qids.wrong == 0
 

@@ -53,6 +53,7 @@ _NOT_SIGNING_DATE = re.compile(
 )
 _CEREMONY = re.compile(r"\b(ceremony|signing|signed|took place|held)\b", re.I)
 _DATELINE_END = re.compile(r"\s*\)?\s*(?:\(\w+\)\s*)?[-–—:|]")
+_PAST_SIGNING = re.compile(r"\b(signed|inked|concluded|sealed|initialled|re-signed)\b", re.I)
 _SAME_DAY = {"the same day", "earlier the same day", "earlier that day", "earlier this day"}
 
 
@@ -316,8 +317,8 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
         sign = bool(_cues("sign").search(text) or SIGN_VERB.search(text))
         neg = bool(_cues("neg").search(text))
         parties = _unique([m for m in found if m.role == "place"])
-        if neg and not SIGN_VERB.search(_without(text, _cues("neg").finditer(text))):
-            continue  # "could be signed in 2024", "discussed": no signing outside the negated phrase
+        if neg and not _PAST_SIGNING.search(_without(text, _cues("neg").finditer(text))):
+            continue  # "discussed", "proposed that they sign", "could be signed": nothing was signed
         if types and sign:
             score = 2.0 + min(len(parties), 2) + (0.5 if SIGN_VERB.search(text) else 0)
             out.append(_Candidate(s, parties, types, True, False, score))
