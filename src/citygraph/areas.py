@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from citygraph import vocab
 from citygraph.phrases import PhraseMatcher
@@ -78,6 +78,7 @@ _CUE = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def area_cue(text: str) -> bool:
     """Whether a sentence speaks of what parties will do together, where areas are stated."""
     return bool(_CUE.search(text))

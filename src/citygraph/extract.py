@@ -569,7 +569,9 @@ def _assemble(
         related = {c.sentence.index for c in group}
         names = [p.text for p in parties] + [p.resolution.label for p in parties]
         for s in sentences:
-            if s.index in related or not area_cue(s.text) or not mine[s.index]:
+            if s.index in related or not mine[s.index] or abs(s.index - main.sentence.index) > 12:
+                continue
+            if not area_cue(s.text):
                 continue
             if (_COREF.search(s.text) or _types(s.text) or any(n and n in s.text for n in names)) and abs(
                 s.index - main.sentence.index

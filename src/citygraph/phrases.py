@@ -37,20 +37,20 @@ class PhraseMatcher:
 
     def finditer(self, text: str) -> list[tuple[int, int, str, object]]:
         """(start, end, phrase, value) for each match."""
+        words = _words(text)
+        longest = self._longest
+        if longest.keys().isdisjoint(words):
+            return []  # the common case: no phrase can start anywhere in this text
         tokens = _tokens(text)
         out: list[tuple[int, int, str, object]] = []
-        words = [t[2] for t in tokens]
-        if self._longest.keys().isdisjoint(words):
-            return []  # the common case: no phrase can start anywhere in this text
-        longest = self._longest
         i = 0
-        while i < len(tokens):
+        while i < len(words):
             span = longest.get(words[i], 0)
             if not span:
                 i += 1
                 continue
-            for n in range(min(span, len(tokens) - i), 0, -1):
-                hit = self._table.get(tuple(words[i : i + n]))
+            for n in range(min(span, len(words) - i), 0, -1):
+                hit = self._table.get(words[i : i + n])
                 if hit is not None:
                     out.append((tokens[i][0], tokens[i + n - 1][1], hit[0], hit[1]))
                     i += n
@@ -60,6 +60,10 @@ class PhraseMatcher:
         return out
 
     def search(self, text: str) -> bool:
+        """Whether any phrase occurs; cheaper than finditer when most texts have none."""
+        words = _words(text)
+        if self._longest.keys().isdisjoint(words):
+            return False
         return bool(self.finditer(text))
 
     def starts(self, text: str) -> bool:
@@ -75,3 +79,9 @@ def _tokens(text: str) -> tuple[tuple[int, int, str], ...]:
     if len(low) != len(text):  # a few characters change length when lowered: keep exact offsets
         return tuple((m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text))
     return tuple((m.start(), m.end(), m.group()) for m in _TOKEN.finditer(low))
+
+
+@lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
+    """The lower-cased words of a text, without offsets: enough to tell that nothing matches."""
+    return tuple(w.lower() for w in _TOKEN.findall(text))
