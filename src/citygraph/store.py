@@ -376,26 +376,35 @@ class LocalStore:
             with contextlib.suppress(OSError):
                 stale.unlink()
 
-    def replace_graphs(self, graphs: Mapping[str, rdflib.Graph], *, remove: Iterable[str] = ()) -> None:
+    def replace_graphs(
+        self,
+        graphs: Mapping[str, rdflib.Graph] | Iterable[tuple[str, rdflib.Graph]],
+        *,
+        remove: Iterable[str] = (),
+    ) -> None:
         """Replace the named graphs ``graphs`` (name -> content) and drop ``remove``, in one atomic write.
 
+        ``graphs`` may be a lazy iterable of (name, graph): each graph is turned into quads and let go as
+        it is read, so a bulk load never holds the whole batch as rdflib graphs (memory) at once.
         Replacing a graph with the same content again changes nothing (idempotent).
         """
-        new_quads = {name: graph_quads(_with_keys(graph), name) for name, graph in graphs.items()}
-        dropped = [_graph_node(name) for name in (*remove, *graphs)]
+        items = graphs.items() if isinstance(graphs, Mapping) else graphs
         with self._locked():
             self._remove_stale_temporaries()
             store = self._current_or_empty()
             try:
-                for graph_name in dropped:
-                    store.remove_graph(graph_name)
-                blank_nodes = self._blank_nodes and (not dropped or _has_blank_nodes(store))
-                for quads in new_quads.values():
+                for graph_name in remove:
+                    store.remove_graph(_graph_node(graph_name))
+                blank_nodes = False
+                for name, graph in items:
+                    store.remove_graph(_graph_node(name))
+                    quads = graph_quads(_with_keys(graph), name)
                     store.extend(quads)
                     blank_nodes = blank_nodes or any(
                         isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
                         for q in quads
                     )
+                blank_nodes = blank_nodes or (self._blank_nodes and _has_blank_nodes(store))
                 with atomic_file(self.snapshot_path) as handle:
                     handle.write(_HEADER + (b"yes\n" if blank_nodes else b"no\n"))
                     store.dump(handle, ox.RdfFormat.N_QUADS)
