@@ -6,7 +6,7 @@ document never spoils a batch: it becomes a `Rejected` with a one-line reason, a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,19 +186,35 @@ def merged(graphs: Iterable[Graph]) -> Graph:
 def build(
     paths: Iterable[Path], store: LocalStore, *, progress: Callable[[Path], None] | None = None
 ) -> BuildSummary:
-    """Convert, validate and load documents in one atomic store write."""
+    """Convert, validate and load documents in one atomic store write.
+
+    Documents are converted and validated a batch at a time and handed to the store as they pass, so
+    memory holds one batch of rdflib graphs, not the whole build.
+    """
     files, rejected = discover(paths)
-    converted, bad = convert_files(files, progress=progress)
-    rejected.extend(bad)
-    graphs = {str(graph_iri(c.source)): c.graph for c in converted}
-    graphs[ONTOLOGY_GRAPH] = ontology_graph()
-    if converted:
-        store.replace_graphs(graphs)
+    summary = BuildSummary(rejected=rejected)
+    parties: set = set()
+
+    def entering() -> Iterator[tuple[str, Graph]]:
+        ontology_sent = False
+        for start in range(0, len(files), VALIDATION_BATCH):
+            converted, bad = convert_files(files[start : start + VALIDATION_BATCH], progress=progress)
+            summary.rejected.extend(bad)
+            for c in converted:
+                if not ontology_sent:
+                    ontology_sent = True
+                    yield ONTOLOGY_GRAPH, ontology_graph()
+                summary.documents += 1
+                summary.agreements += len(c.extraction.agreements)
+                summary.triples += len(c.graph)
+                parties.update(c.graph.objects(None, CG.party))
+                yield str(graph_iri(c.source)), c.graph
+
+    if files:
+        store.replace_graphs(entering())
+    summary.parties = len(parties)
+    if summary.documents:
         from citygraph.twinnings import refresh  # imported twinnings meet the new documents' agreements
 
         refresh(store)
-    summary = BuildSummary(documents=len(converted), rejected=rejected)
-    summary.agreements = sum(len(c.extraction.agreements) for c in converted)
-    summary.parties = len({p for c in converted for p in c.graph.objects(None, CG.party)})
-    summary.triples = sum(len(c.graph) for c in converted)
     return summary

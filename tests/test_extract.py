@@ -1,0 +1,65 @@
+"""The converter on the two seed press releases (read from ../shared when present) and on small texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from citygraph.extract import extract
+from citygraph.model import Document
+from citygraph.pipeline import convert_file
+from citygraph.resources import resource_dir
+
+SEEDS = resource_dir("data").parent.parent / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")
+
+
+def _extract(text: str, source: str = "x.txt"):
+    return extract(Document(source, text)).agreements
+
+
+@needs_seeds
+def test_seed_seoul_vientiane() -> None:
+    agreements = convert_file(SEEDS / "000_b16845ad455ef046.txt").extraction.agreements
+    assert len(agreements) == 1
+    ag = agreements[0]
+    assert {p.qid for p in ag.parties} == {"Q8684", "Q9326"}
+    assert ag.date == "2015-11-05" and ag.type == "MemorandumOfUnderstanding"
+    assert {o.name for o in ag.signatories} == {"Park Won-soon", "Sinlavong Khoutphaythoune"}
+    areas = {a.rsplit("/", 1)[1] for a in ag.areas}
+    assert {
+        "water-supply",
+        "sanitation",
+        "urban-planning",
+        "e-government",
+        "transport",
+        "tourism",
+        "culture",
+    } <= areas
+
+
+@needs_seeds
+def test_seed_hcmc_gyeonggi_ignores_the_province_list() -> None:
+    agreements = convert_file(SEEDS / "003_31f6fd24e859d48c.txt").extraction.agreements
+    assert len(agreements) == 1
+    ag = agreements[0]
+    assert {p.qid for p in ag.parties} == {"Q1854", "Q20937"}
+    assert ag.date == "2018-04" and ag.signatories == []
+
+
+def test_negative_when_only_discussed() -> None:
+    assert (
+        _extract("The mayors of Hanoi and Busan discussed a possible sister-city agreement on Monday.") == []
+    )
+
+
+def test_precision_of_the_date_is_kept() -> None:
+    (ag,) = _extract("Hanoi and Busan signed a memorandum of understanding in July 2018.")
+    assert ag.date == "2018-07"
+
+
+def test_confidence_in_unit_interval_and_evidence_is_a_sentence() -> None:
+    text = "SEOUL, May 2, 2019 - Seoul and Hanoi signed a friendship agreement on tourism today."
+    (ag,) = _extract(text)
+    assert 0 <= ag.confidence <= 1
+    assert ag.evidence in text
+    assert ag.date == "2019-05-02"

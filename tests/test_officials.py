@@ -1,0 +1,32 @@
+"""Officials: names next to titles, who signed, whom they represent."""
+
+from __future__ import annotations
+
+from citygraph.officials import find_officials
+from citygraph.sentences import split_sentences
+
+
+def officials(text: str) -> dict[str, tuple[str | None, bool]]:
+    return {o.name: (o.title, o.signed) for o in find_officials(split_sentences(text))}
+
+
+def test_title_before_name_and_signing() -> None:
+    found = officials("Seoul Mayor Park Won-soon and Hanoi Mayor Nguyen Duc Chung signed the MOU.")
+    assert found == {"Park Won-soon": ("Mayor", True), "Nguyen Duc Chung": ("Mayor", True)}
+
+
+def test_witness_is_not_a_signatory() -> None:
+    found = officials(
+        "The agreement was signed by Mayor Jonas Cortes. It was witnessed by Iraqi Ambassador "
+        "Wadee Batti Hanna Al-Batti."
+    )
+    assert found["Jonas Cortes"][1] and not found["Wadee Batti Hanna Al-Batti"][1]
+
+
+def test_surname_only_second_mention() -> None:
+    text = (
+        "Le Anh Duong, Chairman of the People's Committee of Bac Giang, met Governor Khamlieng Outthakaison. "
+        "Duong and Khamlieng signed a cooperation agreement."
+    )
+    found = officials(text)
+    assert found["Le Anh Duong"][1] and found["Khamlieng Outthakaison"][1]
