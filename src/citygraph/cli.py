@@ -125,13 +125,19 @@ def _report_rejected(rejected) -> None:
         err.print(f"rejected {r.source}: {r.reason}", markup=False)
 
 
-@app.callback()
-def _main(
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
-) -> None:
-    if version:
+def _show_version(value: bool) -> None:
+    if value:
         out.print(f"citygraph {__version__}")
         raise typer.Exit(OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", help="Show the version and exit.", is_eager=True, callback=_show_version)
+    ] = False,
+) -> None:
+    """citygraph: a knowledge graph of international municipal agreements."""
 
 
 @app.command()
