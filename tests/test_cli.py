@@ -146,3 +146,10 @@ def test_unknown_query_and_missing_parameter(store: Path) -> None:
 def test_no_store_yet(tmp_path: Path) -> None:
     result = run("query", "partners", "--store", str(tmp_path / "none"), "--param", "city=Seoul")
     assert result.exit_code == 4 and "citygraph build" in _one_line_error(result)
+
+
+def test_version() -> None:
+    from citygraph import __version__
+
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.stdout
