@@ -24,6 +24,7 @@ from citygraph.namespaces import CG, CGID, RDFS, XSD
 from citygraph.resources import resource_dir
 from citygraph.store import (
     ONTOLOGY_GRAPH,
+    PLACES_GRAPH,
     LocalStore,
     QueryResult,
     StoreError,
@@ -36,8 +37,9 @@ from citygraph.store import (
 FIXTURE = Path(__file__).parent / "fixtures" / "mini.ttl"
 DATA_GRAPH = str(CGID["graph/" + hashlib.sha1(b"tests/fixtures/mini.ttl").hexdigest()[:16]])
 SEOUL = URIRef("https://w3id.org/citygraph/id/place/Q8684")
-PREFIX = ("PREFIX cg: <https://w3id.org/citygraph/ontology#> "
-          "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> ")
+PREFIX = (
+    "PREFIX cg: <https://w3id.org/citygraph/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+)
 
 
 def ontology() -> rdflib.Graph:
@@ -64,6 +66,7 @@ def all_quads(local: LocalStore) -> set[str]:
 
 # --- locating and opening -------------------------------------------------------------------------------
 
+
 def test_missing_store_says_what_to_do(tmp_path: Path) -> None:
     local = LocalStore(tmp_path / "nowhere")
     assert not local.exists()
@@ -86,12 +89,14 @@ def test_layout_on_disk(store: LocalStore) -> None:
     assert {"graph.nq", "manifest.json", "lock"} <= files
     assert store.snapshot_path.read_bytes().startswith(b"# citygraph snapshot v1 blank-nodes=no\n")
     manifest = store.manifest()
-    assert manifest["quads"] == len(list(store.quads())) and manifest["named_graphs"] == 2
+    assert (
+        manifest["quads"] == len(list(store.quads())) and manifest["named_graphs"] == 3
+    )  # data, ontology, shared places
 
 
 def test_second_instance_sees_the_data(store: LocalStore) -> None:
     other = LocalStore(store.directory)
-    assert other.graph_names() == sorted([ONTOLOGY_GRAPH, DATA_GRAPH])
+    assert other.graph_names() == sorted([ONTOLOGY_GRAPH, DATA_GRAPH, PLACES_GRAPH])
     assert all_quads(other) == all_quads(store)
 
 
@@ -106,13 +111,18 @@ def test_long_lived_instance_notices_another_writer(store: LocalStore) -> None:
 
 # --- queries --------------------------------------------------------------------------------------------
 
+
 def test_select_terms_keep_datatype_and_language(store: LocalStore) -> None:
-    result = store.query(PREFIX + """SELECT ?label ?date WHERE {
+    result = store.query(
+        PREFIX
+        + """SELECT ?label ?date WHERE {
         ?a cg:party ?p ; cg:signedOn ?date . ?p rdfs:label ?label FILTER(STR(?label) = "Ho Chi Minh City")
-        FILTER(STR(?date) = "2019") }""")
+        FILTER(STR(?date) = "2019") }"""
+    )
     assert result.variables == ["label", "date"]
-    assert result.rows == [{"label": Literal("Ho Chi Minh City", lang="en"),
-                            "date": Literal("2019", datatype=XSD.gYear)}]
+    assert result.rows == [
+        {"label": Literal("Ho Chi Minh City", lang="en"), "date": Literal("2019", datatype=XSD.gYear)}
+    ]
 
 
 def test_unbound_variables_are_left_out_of_rows(store: LocalStore) -> None:
@@ -122,23 +132,27 @@ def test_unbound_variables_are_left_out_of_rows(store: LocalStore) -> None:
 
 
 def test_ask_and_construct(store: LocalStore) -> None:
-    assert store.query(PREFIX + "ASK { ?p rdfs:label \"Seoul\"@en }") == QueryResult([], [], boolean=True)
-    assert store.query(PREFIX + "ASK { ?p rdfs:label \"Atlantis\"@en }").boolean is False
-    graph = store.query(PREFIX + "CONSTRUCT { ?p rdfs:label ?l } WHERE { ?p a cg:City ; rdfs:label ?l }"
-                        ).graph
+    assert store.query(PREFIX + 'ASK { ?p rdfs:label "Seoul"@en }') == QueryResult([], [], boolean=True)
+    assert store.query(PREFIX + 'ASK { ?p rdfs:label "Atlantis"@en }').boolean is False
+    graph = store.query(
+        PREFIX + "CONSTRUCT { ?p rdfs:label ?l } WHERE { ?p a cg:City ; rdfs:label ?l }"
+    ).graph
     assert graph is not None and len(graph) == 6 and (SEOUL, RDFS.label, Literal("Seoul", lang="en")) in graph
     described = store.query("DESCRIBE <https://w3id.org/citygraph/id/place/Q8684>").graph
     korea = URIRef("http://www.wikidata.org/entity/Q884")
     assert described is not None and (SEOUL, CG.country, korea) in described
 
 
-@pytest.mark.parametrize("update", [
-    "INSERT DATA { <http://a> <http://b> <http://c> }",
-    "DROP ALL",
-    "PREFIX x: <http://x/> # a comment\nDELETE WHERE { ?s ?p ?o }",
-    "CLEAR DEFAULT",
-    "",
-])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <http://a> <http://b> <http://c> }",
+        "DROP ALL",
+        "PREFIX x: <http://x/> # a comment\nDELETE WHERE { ?s ?p ?o }",
+        "CLEAR DEFAULT",
+        "",
+    ],
+)
 def test_updates_are_refused(store: LocalStore, update: str) -> None:
     before = store.snapshot_path.read_bytes()
     with pytest.raises(StoreError, match="only SELECT, ASK, CONSTRUCT and DESCRIBE queries run here"):
@@ -162,31 +176,54 @@ def test_bindings_are_substituted_not_pasted(store: LocalStore) -> None:
     rows = store.query(query, {"name": Literal("Seoul")}).rows
     assert [row["p"] for row in rows] == [SEOUL]
     before = (store.snapshot_path.read_bytes(), all_quads(store))
-    for hostile in ['Seoul" || true || "', "x\" } ; DROP ALL ; SELECT * { \"", "}; DROP ALL", "') } #",
-                    "Seoul\n} INSERT DATA { <http://a> <http://b> <http://c> }"]:
+    for hostile in [
+        'Seoul" || true || "',
+        'x" } ; DROP ALL ; SELECT * { "',
+        "}; DROP ALL",
+        "') } #",
+        "Seoul\n} INSERT DATA { <http://a> <http://b> <http://c> }",
+    ]:
         assert store.query(query, {"name": Literal(hostile)}).rows == []
     assert (store.snapshot_path.read_bytes(), all_quads(store)) == before
 
 
 def test_bound_variables_need_not_be_projected(store: LocalStore) -> None:
-    rows = store.query(PREFIX + "SELECT ?p WHERE { ?p rdfs:label ?l FILTER(STR(?l) = ?name) }",
-                       {"name": Literal("Seoul")}).rows
+    rows = store.query(
+        PREFIX + "SELECT ?p WHERE { ?p rdfs:label ?l FILTER(STR(?l) = ?name) }", {"name": Literal("Seoul")}
+    ).rows
     assert rows == [{"p": SEOUL}]
 
 
 def test_writes_add_lookup_keys(store: LocalStore) -> None:
-    keys = store.query(PREFIX + "SELECT ?k WHERE { <https://w3id.org/citygraph/id/place/Q1854> "
-                                "cg:lookupKey ?k }")
+    keys = store.query(
+        PREFIX + "SELECT ?k WHERE { <https://w3id.org/citygraph/id/place/Q1854> cg:lookupKey ?k }"
+    )
     assert {str(row["k"]) for row in keys.rows} == {"ho chi minh city", "hcmc", "saigon", "q1854"}
 
 
 def test_stats(store: LocalStore) -> None:
     stats = store.stats()
-    assert stats["named_graphs"] == 2
-    assert {k: stats[k] for k in ("agreements", "places", "linked_places", "officials", "documents",
-                                   "countries", "areas_used")} == {
-        "agreements": 6, "places": 7, "linked_places": 6, "officials": 5, "documents": 3, "countries": 3,
-        "areas_used": 8}
+    assert stats["named_graphs"] == 3
+    assert {
+        k: stats[k]
+        for k in (
+            "agreements",
+            "places",
+            "linked_places",
+            "officials",
+            "documents",
+            "countries",
+            "areas_used",
+        )
+    } == {
+        "agreements": 6,
+        "places": 7,
+        "linked_places": 6,
+        "officials": 5,
+        "documents": 3,
+        "countries": 3,
+        "areas_used": 8,
+    }
     assert stats["triples"] == stats["quads"]  # no statement is in two graphs yet
 
 
@@ -199,6 +236,7 @@ def test_statements_in_two_graphs_are_counted_once(store: LocalStore) -> None:
 
 
 # --- writes ---------------------------------------------------------------------------------------------
+
 
 def test_replace_graphs_is_idempotent(store: LocalStore) -> None:
     before = (all_quads(store), store.stats())
@@ -214,8 +252,9 @@ def test_replace_and_remove(store: LocalStore) -> None:
     store.replace_graphs({DATA_GRAPH: small})
     assert store.stats()["agreements"] == 0
     store.replace_graphs({}, remove=[DATA_GRAPH, str(CGID["graph/never-there"])])
-    assert store.graph_names() == [ONTOLOGY_GRAPH]
-    assert LocalStore(store.directory).graph_names() == [ONTOLOGY_GRAPH]
+    # removing a document's graph keeps the shared descriptions of places
+    assert store.graph_names() == sorted([ONTOLOGY_GRAPH, PLACES_GRAPH])
+    assert LocalStore(store.directory).graph_names() == sorted([ONTOLOGY_GRAPH, PLACES_GRAPH])
 
 
 def test_invalid_graph_name_is_refused_before_writing(store: LocalStore) -> None:
@@ -241,8 +280,9 @@ class _FailingHandle:
         return getattr(self.handle, name)
 
 
-def test_a_write_that_fails_midway_leaves_the_snapshot(store: LocalStore,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_that_fails_midway_leaves_the_snapshot(
+    store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before, quads = store.snapshot_path.read_bytes(), all_quads(store)
     real = store_module.atomic_file
 
@@ -313,7 +353,7 @@ def test_concurrent_writers_do_not_lose_updates(store: LocalStore) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(LocalStore(store.directory).graph_names()) == 2 + 4
+    assert len(LocalStore(store.directory).graph_names()) == 2 + 4 + 1  # + the shared places graph
 
 
 def test_blank_nodes_keep_their_labels_across_loads(tmp_path: Path) -> None:
@@ -341,13 +381,22 @@ def test_blank_nodes_keep_their_labels_across_loads(tmp_path: Path) -> None:
     assert second.snapshot_path.read_bytes().startswith(b"# citygraph snapshot v1 blank-nodes=no\n")
 
 
-@pytest.mark.parametrize("term", [
-    URIRef("https://w3id.org/citygraph/id/place/Q8684"),
-    Literal("Seoul"), Literal("Seoul", lang="en"), Literal("서울", lang="ko"),
-    Literal("2015-11-05", datatype=XSD.date), Literal("2015-11", datatype=XSD.gYearMonth),
-    Literal("2015", datatype=XSD.gYear), Literal("0.85", datatype=XSD.decimal), Literal(True),
-    Literal('quote " backslash \\ newline \n'), BNode("b0"),
-])
+@pytest.mark.parametrize(
+    "term",
+    [
+        URIRef("https://w3id.org/citygraph/id/place/Q8684"),
+        Literal("Seoul"),
+        Literal("Seoul", lang="en"),
+        Literal("서울", lang="ko"),
+        Literal("2015-11-05", datatype=XSD.date),
+        Literal("2015-11", datatype=XSD.gYearMonth),
+        Literal("2015", datatype=XSD.gYear),
+        Literal("0.85", datatype=XSD.decimal),
+        Literal(True),
+        Literal('quote " backslash \\ newline \n'),
+        BNode("b0"),
+    ],
+)
 def test_terms_round_trip(term) -> None:
     assert to_rdflib(to_oxigraph(term)) == term
 

@@ -31,7 +31,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from citygraph import namespaces as ns
 from citygraph.fsutil import atomic_file
-from citygraph.namespaces import CGID, PREFIXES
+from citygraph.namespaces import CG, CGID, PREFIXES
 
 __all__ = [
     "QueryResult",
@@ -44,12 +44,14 @@ __all__ = [
     "graph_quads",
     "ONTOLOGY_GRAPH",
     "TWINNINGS_GRAPH",
+    "PLACES_GRAPH",
     "SNAPSHOT_NAME",
     "READ_FORMS",
 ]
 
 ONTOLOGY_GRAPH = str(CGID["graph/ontology"])
 TWINNINGS_GRAPH = str(CGID["graph/wikidata-twinnings"])
+PLACES_GRAPH = str(CGID["graph/places"])
 SNAPSHOT_NAME = "graph.nq"
 _MANIFEST_NAME = "manifest.json"
 _LOCK_NAME = "lock"
@@ -398,8 +400,11 @@ class LocalStore:
                 blank_nodes = False
                 for name, graph in items:
                     store.remove_graph(_graph_node(name))
-                    quads = graph_quads(_with_keys(graph), name)
+                    own, shared = _split_shared(_with_keys(graph))
+                    quads = graph_quads(own, name)
                     store.extend(quads)
+                    if shared is not None:
+                        store.extend(graph_quads(shared, PLACES_GRAPH))
                     blank_nodes = blank_nodes or any(
                         isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
                         for q in quads
@@ -425,6 +430,22 @@ class LocalStore:
                 if isinstance(error, OSError):
                     raise StoreError(f"cannot write the store at {self.directory}: {error}") from error
                 raise
+
+
+_SHARED_TYPES = frozenset(str(CG[t]) for t in ("City", "Region", "LocalGovernment", "Country"))
+
+
+def _split_shared(graph: rdflib.Graph) -> tuple[rdflib.Graph, rdflib.Graph | None]:
+    """Places and countries, described alike by every document that names them, go to one shared
+    graph (PLACES_GRAPH): in each document's graph they would appear once per document in the union
+    default graph, and every join through a popular place would multiply by its number of documents."""
+    shared_subjects = {s for s, o in graph.subject_objects(rdflib.RDF.type) if str(o) in _SHARED_TYPES}
+    if not shared_subjects or any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph, None  # blank nodes are labelled per graph: a graph that has them stays whole
+    own, shared = rdflib.Graph(bind_namespaces="none"), rdflib.Graph(bind_namespaces="none")
+    for triple in graph:
+        (shared if triple[0] in shared_subjects else own).add(triple)
+    return own, shared
 
 
 def _with_keys(graph: rdflib.Graph) -> rdflib.Graph:
