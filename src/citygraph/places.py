@@ -328,49 +328,56 @@ def strip_dateline(sentence: str) -> tuple[str, str | None]:
     return sentence, m["place"].strip()
 
 
-def _cap_after_connectors(tokens: list[re.Match[str]], i: int) -> bool:
-    while i < len(tokens) and tokens[i].group().lower() in _CONNECTORS:
-        i += 1
-    return i < len(tokens) and tokens[i].group()[:1].isupper()
+_CAP = re.compile(
+    r"(?<![\w'’-])[A-Z\u00c0-\u00de\u0100-\u024f\u0370-\u03ff\u0400-\u042f\u1e00-\u1eff](?:[\w'\-]*[^\W_])?\.?"
+)
+_CONNECTOR_GAP = re.compile(r"\s+(?:(?:" + "|".join(sorted(_CONNECTORS)) + r")\s+)+", re.I)
 
 
 @lru_cache(maxsize=4096)
 def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
-    """Maximal runs of capitalised tokens (with inner connectors), cut at titles and function words."""
-    tokens = list(_WORD.finditer(sentence))
+    """Maximal runs of capitalised tokens (with inner connectors), cut at titles and function words.
+
+    Only capitalised words are visited (found by one regular expression); lower-case text between them
+    is looked at as a gap: spaces, or connectors such as "of", "de la", keep a run going.
+
+    >>> text = "Mayor Francisco de la Torre of Malaga met Seoul's mayor."
+    >>> [text[s:e] for s, e, _ in _runs(text)]
+    ['Francisco de la Torre of Malaga']
+    """
     titles = lexicon.title_words()
     runs: list[tuple[int, int, list[re.Match[str]]]] = []
     current: list[re.Match[str]] = []
 
     def close() -> None:
-        while current and current[-1].group().lower() in _CONNECTORS:
-            current.pop()
         if current:
             runs.append((current[0].start(), current[-1].end(), list(current)))
             current.clear()
 
-    previous_end = 0
-    for i, tok in enumerate(tokens):
+    previous_end = -1
+    for tok in _CAP.finditer(sentence):
         word = tok.group()
-        start = tok.start()
-        if current and not sentence[previous_end:start].isspace() and previous_end != start:
-            close()
-        previous_end = tok.end()
-        if not word[:1].isupper():
-            if current and word.lower() in _CONNECTORS and _cap_after_connectors(tokens, i + 1):
-                current.append(tok)  # "Francisco de la Torre", "Stratford upon Avon"
-            elif current:
-                close()
+        if not word[0].isupper():
             continue
+        if current:
+            gap = sentence[previous_end : tok.start()]
+            if gap.isspace():
+                pass
+            elif _CONNECTOR_GAP.fullmatch(gap):  # "Francisco de la Torre", "Newcastle upon Tyne"
+                current.extend(_WORD.finditer(sentence, previous_end, tok.start()))
+            else:
+                close()
+        previous_end = tok.end()
         low = word.lower().rstrip(".")
         is_title = low in titles or (low.endswith("s") and low[:-1] in titles)
-        if not is_title and not (not current and low in _STOP):
-            if word.endswith("'s") and low != "people's":
-                close()  # "South Africa's Cape Town": a possessive ends a name
-                continue
-            current.append(tok)
-        elif current:
+        if is_title:
             close()
+        elif not current and low in _STOP:
+            continue
+        elif word.endswith("'s") and low != "people's":
+            close()  # "South Africa's Cape Town": a possessive ends a name
+        else:
+            current.append(tok)
     close()
     return runs
 
