@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -400,11 +401,8 @@ class LocalStore:
                 blank_nodes = False
                 for name, graph in items:
                     store.remove_graph(_graph_node(name))
-                    own, shared = _split_shared(_with_keys(graph))
-                    quads = graph_quads(own, name)
+                    quads = _entering_quads(graph, name)
                     store.extend(quads)
-                    if shared is not None:
-                        store.extend(graph_quads(shared, PLACES_GRAPH))
                     blank_nodes = blank_nodes or any(
                         isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
                         for q in quads
@@ -432,20 +430,38 @@ class LocalStore:
                 raise
 
 
+# Places and countries, described alike by every document that names them, go to one shared graph
+# (PLACES_GRAPH): in each document's graph they would appear once per document in the union default
+# graph, and every join through a popular place would multiply by its number of documents.
 _SHARED_TYPES = frozenset(str(CG[t]) for t in ("City", "Region", "LocalGovernment", "Country"))
 
 
-def _split_shared(graph: rdflib.Graph) -> tuple[rdflib.Graph, rdflib.Graph | None]:
-    """Places and countries, described alike by every document that names them, go to one shared
-    graph (PLACES_GRAPH): in each document's graph they would appear once per document in the union
-    default graph, and every join through a popular place would multiply by its number of documents."""
-    shared_subjects = {s for s, o in graph.subject_objects(rdflib.RDF.type) if str(o) in _SHARED_TYPES}
-    if not shared_subjects or any(isinstance(t, BNode) for triple in graph for t in triple):
-        return graph, None  # blank nodes are labelled per graph: a graph that has them stays whole
-    own, shared = rdflib.Graph(bind_namespaces="none"), rdflib.Graph(bind_namespaces="none")
-    for triple in graph:
-        (shared if triple[0] in shared_subjects else own).add(triple)
-    return own, shared
+def _entering_quads(graph: rdflib.Graph, name: str) -> list[ox.Quad]:
+    """The quads a graph becomes in the store: its lookup keys added, places and countries moved to the
+    shared graph. One pass over the triples, no intermediate rdflib graphs (they cost more than the load)."""
+    from citygraph.keys import lookup_triples
+
+    if any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph_quads(_with_keys(graph), name)  # rare: keep blank-node labelling exact
+    shared_subjects = {sub for sub, o in graph.subject_objects(rdflib.RDF.type) if str(o) in _SHARED_TYPES}
+    own_name, shared_name = _graph_node(name), _graph_node(PLACES_GRAPH)
+    cache: dict[Node, ox.NamedNode | ox.Literal] = {}
+
+    def convert(term: Node) -> ox.NamedNode | ox.Literal:
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = to_oxigraph(term)
+        return found
+
+    quads = []
+    for triple in itertools.chain(graph, lookup_triples(graph)):
+        sub, pred, obj = triple
+        target = shared_name if sub in shared_subjects else own_name
+        try:
+            quads.append(ox.Quad(convert(sub), convert(pred), convert(obj), target))
+        except TypeError as error:  # e.g. a literal as subject
+            raise StoreError(f"invalid triple in graph {name}: {sub.n3()} {pred.n3()} {obj.n3()}") from error
+    return quads
 
 
 def _with_keys(graph: rdflib.Graph) -> rdflib.Graph:
