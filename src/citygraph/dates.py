@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["DateMention", "find_dates", "resolve", "publication_date", "is_future", "words_to_year"]
 
@@ -198,6 +199,16 @@ def find_dates(text: str) -> list[DateMention]:
     >>> [(d.year, d.month, d.day) for d in find_dates("signed in July 2018 and renewed in 2021")]
     [(2018, 7, None), (2021, None, None)]
     """
+    return list(_find_dates(text))  # a fresh list each time: callers may change it
+
+
+@lru_cache(maxsize=8192)
+def _find_dates(text: str) -> tuple[DateMention, ...]:
+    """Several stages ask a sentence for its dates; the answer never changes."""
+    return tuple(_scan_dates(text))
+
+
+def _scan_dates(text: str) -> list[DateMention]:
     if not _ANY_DATE.search(text):
         return []
     found: list[DateMention] = []
