@@ -19,11 +19,12 @@ from citygraph.namespaces import CG, CGA, CGID, DCTERMS, OWL, PREFIXES, PROV, RD
 
 __all__ = [
     "to_graph",
+    "add_country",
     "place_iri",
     "agreement_iri",
     "official_iri",
     "document_iri",
-    "graph_iri",
+    "graph_iri", "add_country",
     "slug",
     "new_graph",
 ]
@@ -137,10 +138,19 @@ def _add_place(g: Graph, p: URIRef, party: Party, gaz: Gazetteer) -> None:
         for alias in (place.aliases if place else ())[:6]:
             if alias != party.label:
                 g.add((p, SKOS.altLabel, Literal(alias, lang="en")))
-    country = gaz.country(party.country) if party.country else None
-    if country is not None and country.qid:
-        c = WD[country.qid]
-        g.add((p, CG.country, c))
-        g.add((c, RDF.type, CG.Country))
-        g.add((c, RDFS.label, Literal(country.name, lang="en")))
-        g.add((c, CG.countryCode, Literal(country.iso2)))
+    add_country(g, p, party.country, gaz)
+
+
+def add_country(g: Graph, place: URIRef, iso2: str, gaz: Gazetteer) -> bool:
+    """Link a place to the Wikidata item of its country, described once (label, ISO code).
+
+    False when the code names no country of the index: the caller decides what else it knows."""
+    country = gaz.country(iso2) if iso2 else None
+    if country is None or not country.qid:
+        return False
+    c = WD[country.qid]
+    g.add((place, CG.country, c))
+    g.add((c, RDF.type, CG.Country))
+    g.add((c, RDFS.label, Literal(country.name, lang="en")))
+    g.add((c, CG.countryCode, Literal(country.iso2)))
+    return True

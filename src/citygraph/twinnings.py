@@ -32,7 +32,7 @@ from rdflib import Graph, Literal, URIRef
 
 from citygraph import namespaces as ns
 from citygraph.gazetteer import Gazetteer, places_dir
-from citygraph.mint import agreement_iri, document_iri, new_graph, place_iri
+from citygraph.mint import add_country, agreement_iri, document_iri, new_graph, place_iri
 from citygraph.model import Agreement, Party
 from citygraph.namespaces import CG, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, WD
 from citygraph.store import ONTOLOGY_GRAPH, TWINNINGS_GRAPH, LocalStore, StoreError
@@ -332,14 +332,7 @@ def _describe(g: Graph, place: TwinPlace, gaz: Gazetteer) -> None:
     for alias in place.aliases[:MAX_ALIASES]:
         if alias != place.label:
             g.add((p, SKOS.altLabel, Literal(alias, lang="en")))
-    country = gaz.country(place.country) if place.country else None
-    if country is not None and country.qid:
-        c = WD[country.qid]
-        g.add((p, CG.country, c))
-        g.add((c, RDF.type, CG.Country))
-        g.add((c, RDFS.label, Literal(country.name, lang="en")))
-        g.add((c, CG.countryCode, Literal(country.iso2)))
-    elif place.country_qid:
+    if not add_country(g, p, place.country, gaz) and place.country_qid:
         c = WD[place.country_qid]
         g.add((p, CG.country, c))
         g.add((c, RDF.type, CG.Country))
