@@ -13,7 +13,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["DateMention", "find_dates", "resolve", "publication_date", "is_future", "words_to_year"]
+__all__ = [
+    "CALENDAR_WORDS",
+    "DateMention",
+    "find_dates",
+    "resolve",
+    "publication_date",
+    "is_future",
+    "words_to_year",
+]
 
 _MONTHS = {
     "january": 1,
@@ -50,6 +58,7 @@ _WEEKDAYS = {
     "saturday": 5,
     "sunday": 6,
 }
+CALENDAR_WORDS: frozenset[str] = frozenset(_MONTHS) | frozenset(_WEEKDAYS)  # never names nor places
 _M = (
     r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from citygraph import lexicon
+from citygraph.dates import CALENDAR_WORDS
 from citygraph.gazetteer import Gazetteer
 from citygraph.link import Resolution, resolve, strip_admin_words
 
@@ -46,7 +47,7 @@ _CONNECTORS = {
     "du",
 }
 # Function words that start sentences capitalised; they never begin a place name.
-_STOP = {
+_STOP = CALENDAR_WORDS | {
     "the",
     "a",
     "an",
@@ -167,37 +168,6 @@ _STOP = {
     "eastern",
     "western",
     "central",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
     "covid-19",
     "un",
     "eu",

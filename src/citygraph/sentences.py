@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from citygraph.dates import CALENDAR_WORDS
+
 __all__ = ["Sentence", "split_sentences"]
 
-_ABBREVIATIONS = {
+_ABBREVIATIONS = {w for w in CALENDAR_WORDS if len(w) <= 4} | {
     "mr",
     "mrs",
     "ms",
@@ -15,18 +17,6 @@ _ABBREVIATIONS = {
     "st",
     "mt",
     "ft",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
     "no",
     "nos",
     "gov",
