@@ -69,16 +69,12 @@ def _inside_name(text: str, start: int, end: int) -> bool:
     )
 
 
-_CUE = re.compile(
-    r"\b(cooperat\w*|co-operat\w*|collaborat\w*|exchang\w*|fields?|areas?|sectors?|agree\w*|"
-    r"mou|memorandum|partnership|focus\w*|shar\w+|promot\w*|work together|join forces|"
-    r"treaty|charter|relations\w*|ties|projects?|interaction|topics|issues such as|"
-    r"support|develop\w*|programs?|programmes?|experience|assist\w*|install\w*|introduc\w*|help\w*)\b",
-    re.I,
-)
+@cache
+def _cues() -> PhraseMatcher:
+    return PhraseMatcher(vocab.cooperation_cues())
 
 
 @lru_cache(maxsize=8192)
 def area_cue(text: str) -> bool:
     """Whether a sentence speaks of what parties will do together, where areas are stated."""
-    return bool(_CUE.search(text))
+    return _cues().search(text)

@@ -22,7 +22,7 @@ __all__ = [
     "area_pref_labels",
     "area_broader",
     "agreement_type_labels",
-    "signing_cues",
+    "cooperation_cues", "signing_cues",
     "negation_cues",
     "ontology_graph",
 ]
@@ -156,10 +156,19 @@ def agreement_type_labels() -> dict[str, str]:
 
 
 @cache
-def _cues(prop: URIRef) -> tuple[str, ...]:
+def _cues(prop: URIRef, subject: URIRef = CG.Agreement) -> tuple[str, ...]:
     graph = _parsed(_ONTOLOGY_FILE)
-    words = {str(o).strip().lower() for o in graph.objects(CG.Agreement, prop)}
+    words = {str(o).strip().lower() for o in graph.objects(subject, prop)}
     return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+def cooperation_cues() -> list[str]:
+    """Words (cg:cooperationCue) of sentences that say what parties will do together: where areas are read.
+
+    >>> "cooperation" in cooperation_cues()
+    True
+    """
+    return list(_cues(CG.cooperationCue, CG.CooperationArea))
 
 
 def signing_cues() -> list[str]:
