@@ -138,9 +138,12 @@ _YEAR_WORDS = re.compile(
 
 _ANY_DATE = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|yesterday|today|day|monday|"
-    r"tuesday|wednesday|thursday|friday|saturday|sunday)",
+    r"tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon)",
     re.I,
 )
+# Most patterns need a month name or a digit: one cheap test each spares the rest on most sentences.
+_DIGIT = re.compile(r"\d")
+_MONTH_WORD = re.compile(r"\b(?=[adfjmnos])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
 
 
 @dataclass(frozen=True)
@@ -228,10 +231,14 @@ def _scan_dates(text: str) -> list[DateMention]:
             spans.append((m.start(), m.end()))
             found.append(DateMention(m.start(), m.end(), year, month, day, rel))
 
-    for m in _YEAR_WORDS.finditer(text):
+    month = _MONTH_WORD.search(text) is not None
+    digit = _DIGIT.search(text) is not None
+    for m in _YEAR_WORDS.finditer(text) if month else ():
         day = int(m["day"]) if m["day"] else _ORDINALS[m["dayw"].lower()]
         add(m, words_to_year(m["words"]), _MONTHS[m["mon"].lower().rstrip(".")], day)
-    for pattern in _PATTERNS:
+    for n, pattern in enumerate(_PATTERNS):
+        if not (month if n else digit):  # the first pattern is ISO "2015-11-05"; the others name a month
+            continue
         for m in pattern.finditer(text):
             groups = m.groupdict()
             month = (
@@ -243,7 +250,7 @@ def _scan_dates(text: str) -> list[DateMention]:
                 continue
             rel = "this year" if groups.get("thisyear") and "this" in groups["thisyear"].lower() else None
             add(m, year, month, day, rel)
-    for m in _YEAR_ONLY.finditer(text):
+    for m in _YEAR_ONLY.finditer(text) if digit else ():
         year = next(int(g) for g in m.groups() if g)
         add(m, year, None, None)
     for m in _RELATIVE.finditer(text):

@@ -321,15 +321,16 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
             found = [m for m in found if m not in pair]
             text = text[:start] + " " * (end - start) + text[end:]
         types = _types(text)
-        sign = bool(_cues("sign").search(text) or SIGN_VERB.search(text))
-        neg = bool(_cues("neg").search(text))
+        verb = SIGN_VERB.search(text) is not None
+        sign = verb or _cues("sign").search(text)
+        neg = _cues("neg").search(text)
         parties = _unique([m for m in found if m.role == "place"])
         if neg and not _PAST_SIGNING.search(_without(text, _cues("neg").finditer(text))):
             continue  # "discussed", "proposed that they sign", "could be signed": nothing was signed
         if types and sign:
-            score = 2.0 + min(len(parties), 2) + (0.5 if SIGN_VERB.search(text) else 0)
+            score = 2.0 + min(len(parties), 2) + (0.5 if verb else 0)
             out.append(_Candidate(s, parties, types, True, False, score))
-        elif sign and SIGN_VERB.search(text) and len(parties) >= 2 and doc_has_type:
+        elif verb and len(parties) >= 2 and doc_has_type:
             out.append(_Candidate(s, parties, types, True, False, 1.5 + min(len(parties), 2)))
         elif types and len(parties) >= 2 and re.search(r"\bbetween\b", text, re.I) and s.index < 3:
             out.append(_Candidate(s, parties, types, False, False, 2.0))
@@ -341,7 +342,8 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
 
 
 _EARLIER = re.compile(
-    r"\b(?:following|under|after|based on|building on|builds on|in line with)\s+(?:the|an?|their)\s+"
+    r"\b(?=[fuabi])(?:following|under|after|based on|building on|builds on|in line with)\s+"
+    r"(?:the|an?|their)\s+"
     r"(?:(?:existing|extended|earlier|previous|former|original|\d{4})\s+)?"
     r"(?P<noun>(?:[\w-]+\s+){0,4}?)between\s+",
     re.I,

@@ -24,7 +24,7 @@ __all__ = [
     "agreement_iri",
     "official_iri",
     "document_iri",
-    "graph_iri", "add_country",
+    "graph_iri",
     "slug",
     "new_graph",
 ]
@@ -95,6 +95,7 @@ def to_graph(extraction: Extraction, gaz: Gazetteer | None = None) -> Graph:
     if doc.published and re.fullmatch(r"\d{4}-\d\d-\d\d", doc.published[:10]):
         g.add((d, DCTERMS.issued, Literal(doc.published[:10], datatype=XSD.date)))
     iris = [agreement_iri(ag) for ag in extraction.agreements]
+    described: set[URIRef] = set()  # places and countries already described in this graph
     for ag, a in zip(extraction.agreements, iris, strict=True):
         g.add((a, RDF.type, CG[ag.type]))
         party_iris: dict[str, URIRef] = {}
@@ -102,7 +103,7 @@ def to_graph(extraction: Extraction, gaz: Gazetteer | None = None) -> Graph:
             p = place_iri(party)
             party_iris[party.key] = p
             g.add((a, CG.party, p))
-            _add_place(g, p, party, gaz)
+            _add_place(g, p, party, gaz, described)
         if ag.date:
             g.add((a, CG.signedOn, _date_literal(ag.date)))
         for area in ag.areas:
@@ -127,29 +128,39 @@ def to_graph(extraction: Extraction, gaz: Gazetteer | None = None) -> Graph:
     return g
 
 
-def _add_place(g: Graph, p: URIRef, party: Party, gaz: Gazetteer) -> None:
-    g.add((p, RDF.type, CG.Region if party.kind == "region" else CG.City))
-    g.add((p, RDFS.label, Literal(party.label, lang="en")))
+def _add_place(g: Graph, p: URIRef, party: Party, gaz: Gazetteer, described: set[URIRef]) -> None:
     if party.mention and party.mention != party.label:
         g.add((p, SKOS.altLabel, Literal(party.mention, lang="en")))
+    if p in described:  # a party of several agreements: its description is the same each time
+        return
+    described.add(p)
+    g.add((p, RDF.type, CG.Region if party.kind == "region" else CG.City))
+    g.add((p, RDFS.label, Literal(party.label, lang="en")))
     if party.qid:
         g.add((p, OWL.sameAs, WD[party.qid]))
         place = gaz.by_qid(party.qid)
         for alias in (place.aliases if place else ())[:6]:
             if alias != party.label:
                 g.add((p, SKOS.altLabel, Literal(alias, lang="en")))
-    add_country(g, p, party.country, gaz)
+    add_country(g, p, party.country, gaz, described)
 
 
-def add_country(g: Graph, place: URIRef, iso2: str, gaz: Gazetteer) -> bool:
+def add_country(
+    g: Graph, place: URIRef, iso2: str, gaz: Gazetteer, described: set[URIRef] | None = None
+) -> bool:
     """Link a place to the Wikidata item of its country, described once (label, ISO code).
 
+    `described` names the nodes the graph already describes, so a country is not added again.
     False when the code names no country of the index: the caller decides what else it knows."""
     country = gaz.country(iso2) if iso2 else None
     if country is None or not country.qid:
         return False
     c = WD[country.qid]
     g.add((place, CG.country, c))
+    if described is not None:
+        if c in described:
+            return True
+        described.add(c)
     g.add((c, RDF.type, CG.Country))
     g.add((c, RDFS.label, Literal(country.name, lang="en")))
     g.add((c, CG.countryCode, Literal(country.iso2)))

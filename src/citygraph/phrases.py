@@ -37,11 +37,21 @@ class PhraseMatcher:
 
     def finditer(self, text: str) -> list[tuple[int, int, str, object]]:
         """(start, end, phrase, value) for each match."""
-        words = _words(text)
+        hits = self._scan(_words(text))
+        if not hits:
+            return []
+        tokens = _spans(text)
+        return [(tokens[i][0], tokens[i + n - 1][1], phrase, value) for i, n, phrase, value in hits]
+
+    def search(self, text: str) -> bool:
+        """Whether any phrase occurs; no offsets are computed."""
+        return bool(self._scan(_words(text)))
+
+    def _scan(self, words: tuple[str, ...]) -> list[tuple[int, int, str, object]]:
+        """(first word, word count, phrase, value) of each match, longest first, left to right."""
         longest = self._longest
         if longest.keys().isdisjoint(words):
             return []  # the common case: no phrase can start anywhere in this text
-        tokens = _tokens(text)
         out: list[tuple[int, int, str, object]] = []
         i = 0
         while i < len(words):
@@ -52,19 +62,12 @@ class PhraseMatcher:
             for n in range(min(span, len(words) - i), 0, -1):
                 hit = self._table.get(words[i : i + n])
                 if hit is not None:
-                    out.append((tokens[i][0], tokens[i + n - 1][1], hit[0], hit[1]))
+                    out.append((i, n, hit[0], hit[1]))
                     i += n
                     break
             else:
                 i += 1
         return out
-
-    def search(self, text: str) -> bool:
-        """Whether any phrase occurs; cheaper than finditer when most texts have none."""
-        words = _words(text)
-        if self._longest.keys().isdisjoint(words):
-            return False
-        return bool(self.finditer(text))
 
     def starts(self, text: str) -> bool:
         """Whether the text begins with a phrase ("sister city MoU between...")."""
@@ -73,15 +76,15 @@ class PhraseMatcher:
 
 
 @lru_cache(maxsize=8192)
-def _tokens(text: str) -> tuple[tuple[int, int, str], ...]:
-    """Words of a text with their offsets; sentences are matched against several phrase sets."""
-    low = text.lower()
-    if len(low) != len(text):  # a few characters change length when lowered: keep exact offsets
-        return tuple((m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text))
-    return tuple((m.start(), m.end(), m.group()) for m in _TOKEN.finditer(low))
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Offsets of the words of a text, in the order `_words` gives them; asked for only on a match."""
+    return tuple(m.span() for m in _TOKEN.finditer(text))
 
 
 @lru_cache(maxsize=8192)
 def _words(text: str) -> tuple[str, ...]:
-    """The lower-cased words of a text, without offsets: enough to tell that nothing matches."""
+    """The lower-cased words of a text: what phrases are looked up by."""
+    low = text.lower()
+    if len(low) == len(text):  # a few characters change length when lowered: then lower word by word
+        return tuple(_TOKEN.findall(low))
     return tuple(w.lower() for w in _TOKEN.findall(text))

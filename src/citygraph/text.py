@@ -125,6 +125,8 @@ _UPPER = re.compile(r"[A-Z\u00c0-\u00de\u0391-\u03a9\u0410-\u042f]")
 
 
 def _mostly_upper(line: str) -> bool:
+    if sum(map(line.count, "etaoinsrhl")) * 5 >= len(line):
+        return False  # a fifth of the line is common lower-case letters: prose, decided in a few scans
     letters = len(_LOWER.findall(line))
     if letters < 12:
         return False
