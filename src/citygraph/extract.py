@@ -17,7 +17,7 @@ from citygraph.areas import area_cue, find_areas
 from citygraph.gazetteer import Gazetteer
 from citygraph.link import strip_admin_words
 from citygraph.model import Agreement, Document, Extraction, Official, Party
-from citygraph.officials import SIGN_VERB, OfficialMention, find_officials
+from citygraph.officials import OfficialMention, find_officials, sign_verbs
 from citygraph.phrases import PhraseMatcher
 from citygraph.places import KIND_WORDS, PlaceMention, find_places
 from citygraph.sentences import Sentence, split_sentences
@@ -75,7 +75,7 @@ def _types(text: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _types_cached(text: str) -> tuple[str, ...]:
-    return tuple(str(value) for _, _, _, value in _type_matcher().finditer(text))
+    return tuple(str(value) for value in _type_matcher().values(text))
 
 
 def _specific(types: list[str]) -> str | None:
@@ -131,8 +131,10 @@ def _without_persons(found: list[PlaceMention], persons: list[tuple[int, int]]) 
 def _person_spans(text: str, officials: list[OfficialMention]) -> list[tuple[int, int]]:
     spans = []
     for off in officials:
-        for m in re.finditer(re.escape(off.name), text):
-            spans.append((m.start(), m.end()))
+        at = text.find(off.name)
+        while at >= 0:
+            spans.append((at, at + len(off.name)))
+            at = text.find(off.name, at + len(off.name))
     return spans
 
 
@@ -321,7 +323,7 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
             found = [m for m in found if m not in pair]
             text = text[:start] + " " * (end - start) + text[end:]
         types = _types(text)
-        verb = SIGN_VERB.search(text) is not None
+        verb = bool(sign_verbs(text))
         sign = verb or _cues("sign").search(text)
         neg = _cues("neg").search(text)
         parties = _unique([m for m in found if m.role == "place"])
@@ -568,7 +570,7 @@ def _assemble(
         and reference
         and int(date[:4]) < reference.year - 1
         and not any(
-            c.signed and SIGN_VERB.search(c.sentence.text) and dates.find_dates(c.sentence.text) == []
+            c.signed and sign_verbs(c.sentence.text) and dates.find_dates(c.sentence.text) == []
             for c in group
         )
     ):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from citygraph import lexicon, vocab
 from citygraph.gazetteer import Gazetteer
@@ -19,7 +19,7 @@ from citygraph.phrases import PhraseMatcher
 from citygraph.places import KIND_WORDS, PlaceMention, _runs, find_places
 from citygraph.sentences import Sentence
 
-__all__ = ["OfficialMention", "find_officials", "SIGN_VERB"]
+__all__ = ["OfficialMention", "find_officials", "sign_verbs"]
 
 # "(?=[abciprs])": the first letters of the alternatives; it lets the regex engine skip every other
 # position with a set test, which made the converter's most run pattern ~2.5x faster
@@ -29,6 +29,14 @@ SIGN_VERB = re.compile(
     r"bears? the signatures? of)\b(?!\s+(?:ceremony|of\b))",
     re.I,
 )
+
+
+@lru_cache(maxsize=8192)
+def sign_verbs(text: str) -> tuple[re.Match[str], ...]:
+    """The signing verbs of a sentence; officials and agreements both ask, so the answer is kept."""
+    return tuple(SIGN_VERB.finditer(text))
+
+
 _NOT_SIGNER = re.compile(
     r"\b(witness(?:ed)?(?: by)?|in the presence of|attended by|presence of|"
     r"accompanied by|welcomed by|met with)\b[^.;]*$",
@@ -233,7 +241,7 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
                 for key in pending:
                     found[key].place = found[key].place or block_place
                 pending.clear()
-        verbs = list(SIGN_VERB.finditer(text))
+        verbs = sign_verbs(text)
         if not verbs and not _title_matcher().search(text):
             _surname_mentions(text, sent, found, verbs, record)  # no title, no signing: no new official
             continue
@@ -297,7 +305,7 @@ def _plural_title_parties(
         return
     for sent in sentences:
         m = _PLURAL_TITLES.search(sent.text)
-        if not m or not SIGN_VERB.search(sent.text):
+        if not m or not sign_verbs(sent.text):
             continue
         places = [p for p in find_places(m["rest"], gaz) if p.role not in ("country", "container")]
         if len(places) != len(open_):
@@ -326,7 +334,7 @@ def _signature_title(title: str | None) -> str | None | bool:
     return next(t for t in lexicon.all_titles() if t.replace(" ", "") == close[0]).capitalize()
 
 
-def _listed_signer(text: str, end: int, verbs: list[re.Match[str]]) -> bool:
+def _listed_signer(text: str, end: int, verbs: tuple[re.Match[str], ...]) -> bool:
     """ "A signed for Plock, B for Zhytomyr and C for Malaga": later names share the verb."""
     return any(v.end() < end and re.match(r"\s+for\b", text[v.end() :]) for v in verbs) and bool(
         re.match(r"\s+for\s+[A-Z]", text[end:])
@@ -365,7 +373,7 @@ def _subject_or_agent(text: str, start: int, verb: re.Match[str]) -> bool:
 
 
 def _surname_mentions(
-    text: str, sent: Sentence, found: dict[str, OfficialMention], verbs: list[re.Match[str]], record
+    text: str, sent: Sentence, found: dict[str, OfficialMention], verbs: tuple[re.Match[str], ...], record
 ) -> None:
     """Single-word references to known officials ("Duong and Khamlieng signed")."""
     if not found:

@@ -43,6 +43,10 @@ class PhraseMatcher:
         tokens = _spans(text)
         return [(tokens[i][0], tokens[i + n - 1][1], phrase, value) for i, n, phrase, value in hits]
 
+    def values(self, text: str) -> list[object]:
+        """The values of the phrases found, in order, without their offsets."""
+        return [value for _, _, _, value in self._scan(_words(text))]
+
     def search(self, text: str) -> bool:
         """Whether any phrase occurs; no offsets are computed."""
         return bool(self._scan(_words(text)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -94,12 +95,16 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Rejected]]:
     return found, rejected
 
 
+@cache
+def _project_root() -> Path:
+    return resource_dir("data").parent.resolve()
+
+
 def source_for(path: Path) -> str:
     """How a document is cited in `dcterms:source`: relative to the project for bundled data, so the
     published graph does not depend on where the checkout lives."""
-    root = resource_dir("data").parent.resolve()
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return path.resolve().relative_to(_project_root()).as_posix()
     except ValueError:
         return path.as_posix()
 

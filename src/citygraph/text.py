@@ -30,7 +30,8 @@ _HTML_TAGS = re.compile(rb"<(p|div|article|nav|body|h1|span|br)\b[^>]*>", re.I)
 _BULLET = re.compile(r"^[\s\u2022\u00b7\u25cf\u25aa\u2023\u2043*\-–—>|]+")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)]\s*$")
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'", "`": "'"})
+_QUOTE_CHARS = "\u2019\u2018\u201c\u201d\u00b4`"
+_QUOTES = str.maketrans(_QUOTE_CHARS, "''\"\"''")
 
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -110,13 +111,19 @@ def _html_to_text(html: str, url: str | None) -> tuple[str, str | None, str | No
     return text, title, date
 
 
-_OCR_APOSTROPHE = re.compile(r"\b(of|the|and|to)'(?=\s)")
+_OCR_APOSTROPHE = re.compile(r"\b(?=[aot])(of|the|and|to)'(?=\s)")
+_BROKEN_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ ]+(?=[^\W\d_])")
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    # each step is tried only where its cheap pre-test says it can change something
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if any(q in text for q in _QUOTE_CHARS):
+        text = text.translate(_QUOTES)
     text = _OCR_APOSTROPHE.sub(r"\1", text)  # scans read "of" as "of'"
-    text = re.sub(r"(?<=[^\W\d_])-[ ]+(?=[^\W\d_])", "-", text)  # "Seine- et- Oise", "co- operate"
+    if "- " in text:
+        text = _BROKEN_HYPHEN.sub("-", text)  # "Seine- et- Oise", "co- operate"
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -169,7 +176,7 @@ def clean_lines(text: str) -> list[str]:
     >>> clean_lines("Home\\nNews\\nAn Giang\\nBac Giang\\nSeoul and Hanoi signed an MOU on Monday.")
     ['Seoul and Hanoi signed an MOU on Monday.']
     """
-    raw = _unwrap([_SPACES.sub(" ", _BULLET.sub("", line)).strip() for line in text.split("\n")])
+    raw = _unwrap([_BULLET.sub("", line).strip() for line in _SPACES.sub(" ", text).split("\n")])
     short = [bool(line) and len(line.split()) <= 4 and not _SENTENCE_END.search(line) for line in raw]
     keep: list[str] = []
     i = 0
