@@ -23,20 +23,27 @@ def _matcher() -> PhraseMatcher:
     return PhraseMatcher(vocab.area_labels())
 
 
-def find_areas(text: str) -> list[str]:
-    """Concept IRIs of the areas a text names, in order of first mention (longest label first).
+def find_areas(*sentences: str) -> list[str]:
+    """Concept IRIs of the areas sentences name, in order of first mention (longest label first).
 
     >>> [a.rsplit("/", 1)[1] for a in find_areas("cooperation in transportation and tourism")]
     ['transport', 'tourism']
     """
     out: list[str] = []
+    for sentence in sentences:
+        out.extend(c for c in _sentence_areas(sentence) if c not in out)
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _sentence_areas(text: str) -> tuple[str, ...]:
+    """A sentence's areas; kept, as the sentences around an agreement are read for each candidate."""
+    out: list[str] = []
     text = _coordinated(text)
     for start, end, _, concept in _matcher().finditer(text):
-        if _inside_name(text, start, end):
-            continue
-        if concept not in out:
+        if not _inside_name(text, start, end) and concept not in out:
             out.append(str(concept))
-    return out
+    return tuple(out)
 
 
 _CAPITALISED = re.compile(r"[A-Z][\w'-]*")

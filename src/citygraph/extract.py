@@ -575,7 +575,7 @@ def _assemble(
         )
     ):
         passing = True
-    area_text = " ".join(c.sentence.text for c in group)
+    area_texts = [c.sentence.text for c in group]
     if not passing:
         related = {c.sentence.index for c in group}
         names = [p.text for p in parties] + [p.resolution.label for p in parties]
@@ -587,8 +587,8 @@ def _assemble(
             if (_COREF.search(s.text) or _types(s.text) or any(n and n in s.text for n in names)) and abs(
                 s.index - main.sentence.index
             ) <= 12:
-                area_text += " " + s.text
-    areas = find_areas(area_text) if not passing or area_cue(main.sentence.text) else []
+                area_texts.append(s.text)
+    areas = find_areas(*area_texts) if not passing or area_cue(main.sentence.text) else []
     confidence = (
         0.35
         + (0.25 if main.signed else 0)
