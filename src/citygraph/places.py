@@ -298,8 +298,11 @@ def strip_dateline(sentence: str) -> tuple[str, str | None]:
     return sentence, m["place"].strip()
 
 
+# A capital not preceded by a word character, apostrophe or hyphen. The capital comes first and the
+# look-behind after it (over the capital and the character before), so that the regex engine skips
+# to capitals with a set test instead of trying the look-behind at every position: twice as fast.
 _CAP = re.compile(
-    r"(?<![\w'’-])[A-Z\u00c0-\u00de\u0100-\u024f\u0370-\u03ff\u0400-\u042f\u1e00-\u1eff](?:[\w'\-]*[^\W_])?\.?"
+    r"[A-Z\u00c0-\u00de\u0100-\u024f\u0370-\u03ff\u0400-\u042f\u1e00-\u1eff](?<![\w'’-].)(?:[\w'\-]*[^\W_])?\.?"
 )
 _CONNECTOR_GAP = re.compile(r"\s+(?:(?:" + "|".join(sorted(_CONNECTORS)) + r")\s+)+", re.I)
 

@@ -42,7 +42,9 @@ _ABBREVIATIONS = {w for w in CALENDAR_WORDS if len(w) <= 4} | {
     "u.k",
     "u.n",
 }
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9\u00c0-\u024f])")
+# The boundary begins at the sentence's final mark (the regex engine finds those with a set test; a
+# leading look-behind would be tried at every position); the mark itself stays with the sentence.
+_BOUNDARY = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9\u00c0-\u024f])")
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def split_sentences(text: str) -> list[Sentence]:
     for line_no, line in enumerate(text.split("\n")):
         start = 0
         for match in _BOUNDARY.finditer(line):
-            chunk = line[start : match.start()]
+            chunk = line[start : match.start() + 1]
             if _ends_with_abbreviation(chunk):
                 continue
             if chunk.strip():
