@@ -219,7 +219,7 @@ def _templates() -> list[tuple[str, str, tuple[str, ...]]]:
                     names.update(n for n in (party.label, party.mention) if n and len(n) > 2)
         except ValueError:
             pass
-        ordered = tuple(sorted(names, key=len, reverse=True))
+        ordered = tuple(sorted(names, key=lambda n: (-len(n), n)))  # not set order: same documents each run
         out.append((path.suffix, path.read_text(encoding="utf-8"), ordered))
     return out
 
