@@ -366,7 +366,7 @@ def _default() -> Gazetteer:
     """Load the shipped index, then move it out of the cycle collector's sight.
 
     The index is a few hundred thousand objects that live as long as the process; without
-    `gc.freeze` every full collection walks all of them again, which cost the converter ~5%.
+    `gc.freeze` every full collection walks all of them again (a few per cent of the converter's time).
     """
     gaz = Gazetteer.load(places_dir())
     gc.collect()
