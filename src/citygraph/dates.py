@@ -61,7 +61,7 @@ _WEEKDAYS = {
 CALENDAR_WORDS: frozenset[str] = frozenset(_MONTHS) | frozenset(_WEEKDAYS)  # never names nor places
 _M = (
     r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"  # a whole word: not "decentralised"
 )
 _Y = r"(?P<year>(?:1[89]|20)\d\d)"
 _D = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"

@@ -560,8 +560,8 @@ def _assemble(
     if main.passing:  # "renewed their 1994 sister city MoU": the renewal is the new agreement, not this one
         types = [t for t in types if t != "Renewal"]
     kind = _specific(types) or "CooperationAgreement"
-    if re.search(r"\b(re-?sign\w*|renew\w*|reaffirm\w*)\b", main.sentence.text, re.I) and not main.passing:
-        kind = "Renewal"
+    if "Renewal" in _types(main.sentence.text) and not main.passing:
+        kind = "Renewal"  # "renewed their sister city agreement": a renewal whatever else it is called
     date = _date_for(group, sentences, reference, main)
     passing = main.passing
     if (

@@ -178,6 +178,18 @@ def _title_after(sentence: str, end: int) -> str | None:
     return (m.group(1) + m.group(2) + tail).strip()
 
 
+def _is_national(title: str) -> bool:
+    """Whether a title is a state's, not a local government's. The longest lexicon title in it decides,
+    so a "Chief Minister" (of an Indian state) is local though "minister" alone is national; a title
+    naming a mayor or governor is local whatever else it says."""
+    found = [m.group(0).lower() for m in _title_regex().finditer(title)]
+    if not found or re.search(r"\b(mayor|governor)\b", title, re.I):
+        return False
+    national = lexicon.national_titles()
+    head = max(found, key=len)
+    return head in national or head.removesuffix("s") in national
+
+
 def _clean_title(title: str) -> str:
     title = re.sub(r"^(?:the|a|an)\s+", "", title.strip(" ,"), flags=re.I)
     return title[:1].upper() + title[1:] if title else title
@@ -200,7 +212,6 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
     """Officials across a document, merged by name, with signing decided per mention."""
     gaz = gaz or Gazetteer.default()
     found: dict[str, OfficialMention] = {}
-    national = lexicon.national_titles()
 
     def record(
         name: str, title: str | None, place: PlaceMention | None, sent: Sentence, signed: bool
@@ -212,9 +223,7 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
             off = found[key] = OfficialMention(name)
         if title and not off.title:
             off.title = _clean_title(title)
-            off.national = any(t in title.lower() for t in national) and not re.search(
-                r"\b(mayor|governor)\b", title, re.I
-            )
+            off.national = _is_national(title)
         if place is not None and off.place is None:
             off.place = place
         off.signed = off.signed or (signed and not off.national)
