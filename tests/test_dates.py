@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from citygraph.dates import find_dates, is_future, resolve, words_to_year
+from citygraph.dates import find_dates, header_date, is_future, resolve, words_to_year
 
 WEDNESDAY = dt.date(2023, 5, 24)
 
@@ -65,3 +65,48 @@ def test_words_to_year() -> None:
     assert words_to_year("one thousand nine hundred and fifty six") == 1956
     assert words_to_year("twenty twenty-three") == 2023
     assert words_to_year("many moons") is None
+
+
+def test_month_abbreviation_inside_a_word_is_not_a_month() -> None:
+    """Regression: "on dec" in "conference on decentralised cooperation" was read as December."""
+    assert find_dates("the conference on decentralised cooperation") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On the twenty-first of November 2024, the two", "2024-11-21"),
+        ("signed on the first day of June 2019", "2019-06-01"),
+        ("at Seoul City Hall on the 14th (Tue.).", "2025-10-14"),
+        ("at Seoul City Hall on the 28th.", "2025-09-28"),
+    ],
+)
+def test_days_in_words_and_days_of_the_month(text: str, expected: str) -> None:
+    (mention,) = find_dates(text)
+    assert resolve(mention, dt.date(2025, 10, 15)) == expected
+
+
+def test_an_anniversary_is_not_a_day() -> None:
+    assert find_dates("on the 20th anniversary of their ties") == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["Source: Xinhua", "Editor: Wang", "2025-09-18 16:42:07"], dt.date(2025, 9, 18)),
+        (["Date 2025.10.15   Views 1,284"], dt.date(2025, 10, 15)),
+        (["16.03.2023 | City Hall"], dt.date(2023, 3, 16)),
+        (["Published: 14/08/2024 20:15"], dt.date(2024, 8, 14)),
+        (["04/07/2025 06:45 PM"], dt.date(2025, 7, 4)),
+        (["Posted 08/25/2024"], dt.date(2024, 8, 25)),
+        (["By Staff Writer | 14 August 2022"], dt.date(2022, 8, 14)),
+        (["Tel 0857-26-7666"], None),
+    ],
+)
+def test_header_date(lines: list[str], expected: dt.date | None) -> None:
+    assert header_date(lines) == expected
+
+
+def test_header_date_ignores_the_story_sentences() -> None:
+    story = "The two cities first signed an agreement on March 5, 2019, and have worked on many things since."
+    assert header_date([story]) is None

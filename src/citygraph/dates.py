@@ -19,6 +19,7 @@ __all__ = [
     "find_dates",
     "resolve",
     "publication_date",
+    "header_date",
     "is_future",
     "words_to_year",
 ]
@@ -136,6 +137,14 @@ _YEAR_WORDS = re.compile(
 )
 
 
+# "the twenty-first of November 2024", "the first day of June": a day in words, the year in figures or absent
+_DAY_WORD_DATE = re.compile(rf"\b{_DAY_WORDS}(?:\s+day)?\s+of\s+{_M}(?:,?\s+{_Y})?\b", re.I)
+# "on the 14th (Tue.)": a day of the month alone, as Korean and Japanese releases write; month and year
+# come from the page's date
+_DAY_ONLY = re.compile(
+    r"\bon\s+the\s+(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:of|day|century|anniv))"
+)
+
 _ANY_DATE = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|yesterday|today|day|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon)",
@@ -236,6 +245,13 @@ def _scan_dates(text: str) -> list[DateMention]:
     for m in _YEAR_WORDS.finditer(text) if month else ():
         day = int(m["day"]) if m["day"] else _ORDINALS[m["dayw"].lower()]
         add(m, words_to_year(m["words"]), _MONTHS[m["mon"].lower().rstrip(".")], day)
+    for m in _DAY_WORD_DATE.finditer(text) if month else ():
+        add(
+            m,
+            int(m["year"]) if m["year"] else None,
+            _MONTHS[m["mon"].lower().rstrip(".")],
+            _ORDINALS[m["dayw"].lower()],
+        )
     for n, pattern in enumerate(_PATTERNS):
         if not (month if n else digit):  # the first pattern is ISO "2015-11-05"; the others name a month
             continue
@@ -250,6 +266,8 @@ def _scan_dates(text: str) -> list[DateMention]:
                 continue
             rel = "this year" if groups.get("thisyear") and "this" in groups["thisyear"].lower() else None
             add(m, year, month, day, rel)
+    for m in _DAY_ONLY.finditer(text) if digit else ():
+        add(m, None, None, int(m["day"]), "day of month")
     for m in _YEAR_ONLY.finditer(text) if digit else ():
         year = next(int(g) for g in m.groups() if g)
         add(m, year, None, None)
@@ -287,6 +305,14 @@ def resolve(mention: DateMention, reference: dt.date | None, *, future: bool = F
             return (reference - dt.timedelta(days=1)).isoformat()
         if rel in ("today", "this morning", "this afternoon", "the same day") or rel.startswith("earlier"):
             return reference.isoformat()
+        if rel == "day of month" and mention.day:  # the latest such day up to the page's date
+            month_start = reference.replace(day=1)
+            if mention.day > reference.day:
+                month_start = (month_start - dt.timedelta(days=1)).replace(day=1)
+            try:
+                return month_start.replace(day=mention.day).isoformat()
+            except ValueError:
+                return None
         if rel == "last month-name" and mention.month:
             year = reference.year if mention.month < reference.month else reference.year - 1
             return f"{year:04d}-{mention.month:02d}"
@@ -318,15 +344,67 @@ def resolve(mention: DateMention, reference: dt.date | None, *, future: bool = F
 _URL_DATE = re.compile(r"(?P<year>(?:19|20)\d\d)[/-](?P<mon>[01]?\d)[/-](?P<day>[0-3]?\d)(?!\d)")
 
 
+_NUMERIC_DATES = (
+    re.compile(
+        r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-./](?P<m>0?[1-9]|1[0-2])[-./](?P<d>0?[1-9]|[12]\d|3[01])(?!\d)"
+    ),
+    re.compile(r"(?<![\d.])(?P<d>0?[1-9]|[12]\d|3[01])\.(?P<m>0?[1-9]|1[0-2])\.(?P<y>(?:19|20)\d\d)(?!\d)"),
+    re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:19|20)\d\d)(?!\d)"),
+)
+
+
+def _numeric_date(line: str) -> dt.date | None:
+    """ "2025-09-18 16:42", "Date 2025.10.15", "16.03.2023", "Published: 14/08/2024".
+
+    A slashed date is day first unless its second number cannot be a month (the US order).
+    """
+    for pattern in _NUMERIC_DATES:
+        for m in pattern.finditer(line):
+            parts = m.groupdict()
+            if "a" in parts:
+                a, b = int(parts["a"]), int(parts["b"])
+                day, month = (b, a) if b > 12 else (a, b)
+            else:
+                day, month = int(parts["d"]), int(parts["m"])
+            try:
+                return dt.date(int(parts["y"]), month, day)
+            except ValueError:
+                continue
+    return None
+
+
+def header_date(lines: list[str]) -> dt.date | None:
+    """The page's own date from the lines above and around the story's start, before boilerplate is
+    dropped: bylines and timestamps ("Updated: 2024-12-09 15:02") are short lines that cleaning removes.
+
+    >>> header_date(["Home | News", "By Li Ying | Updated: 2024-12-09 15:02", "Kunming and ..."])
+    datetime.date(2024, 12, 9)
+    """
+    for line in [x for x in lines if x.strip()][:20]:
+        if len(line.split()) > 15:
+            continue  # a sentence of the story: its dates are events, not the page's date
+        found = _numeric_date(line[:200]) or _full_date(line[:200])
+        if found:
+            return found
+    return None
+
+
+def _full_date(line: str) -> dt.date | None:
+    for d in find_dates(line):
+        if d.relative is None and d.year and d.month and d.day:
+            try:
+                return dt.date(d.year, d.month, d.day)
+            except ValueError:
+                continue
+    return None
+
+
 def publication_date(lines: list[str], source: str | None = None) -> dt.date | None:
     """The date a page was published: a dateline or date line near the top, else a date in its URL."""
     for line in lines[:8]:
-        for d in find_dates(line[:160]):
-            if d.relative is None and d.year and d.month and d.day:
-                try:
-                    return dt.date(d.year, d.month, d.day)
-                except ValueError:
-                    continue
+        found = _full_date(line[:160])
+        if found:
+            return found
     if source:
         m = _URL_DATE.search(source)
         if m:

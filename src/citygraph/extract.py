@@ -144,7 +144,10 @@ def _reference_date(doc: Document, lines: list[str]) -> dt.date | None:
             return dt.date.fromisoformat(doc.published[:10])
         except ValueError:
             pass
-    return dates.publication_date(lines, doc.source)
+    found = dates.publication_date(lines)  # the story's dateline first: "yesterday" counts from it
+    if found is None and doc.header_date:
+        found = dt.date.fromisoformat(doc.header_date)
+    return found or dates.publication_date([], doc.source)
 
 
 def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:

@@ -61,6 +61,7 @@ class Document:
     text: str
     title: str | None = None
     published: str | None = None  # YYYY-MM-DD when the page or caller says
+    header_date: str | None = None  # YYYY-MM-DD of a byline or timestamp that cleaning drops
 
 
 @dataclass

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from citygraph import dates
 from citygraph.model import Document
 
 __all__ = [
@@ -218,10 +219,18 @@ def document_from_bytes(data: bytes, source: str, *, published: str | None = Non
         published = published or page_date
     else:
         text = decode(data)
-    lines = clean_lines(_normalise(text))
+    text = _normalise(text)
+    lines = clean_lines(text)
     if not lines:
         raise DocumentError("no prose in document (only navigation or lists)")
-    return Document(source=source, text="\n".join(lines), title=title, published=published)
+    header = None if published else dates.header_date(text.split("\n", 40)[:40])
+    return Document(
+        source=source,
+        text="\n".join(lines),
+        title=title,
+        published=published,
+        header_date=header.isoformat() if header else None,
+    )
 
 
 def read_document(path: Path, *, source: str | None = None, published: str | None = None) -> Document:
