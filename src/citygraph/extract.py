@@ -121,13 +121,6 @@ def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
     return list(seen.values())
 
 
-def _without_persons(found: list[PlaceMention], persons: list[tuple[int, int]]) -> list[PlaceMention]:
-    """A person's name is not a place: drop mentions inside one (the scan itself is shared and cached)."""
-    if not persons:
-        return found
-    return [m for m in found if not any(ps < m.end and m.start < pe for ps, pe in persons)]
-
-
 def _person_spans(text: str, officials: list[OfficialMention]) -> list[tuple[int, int]]:
     spans = []
     for off in officials:
@@ -165,7 +158,7 @@ def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:
     sentences = split_sentences(doc.text)
     reference = _reference_date(doc, lines)
     officials = find_officials(sentences, gaz)
-    places = [_without_persons(find_places(s.text, gaz), _person_spans(s.text, officials)) for s in sentences]
+    places = [find_places(s.text, gaz, persons=_person_spans(s.text, officials)) for s in sentences]
     places = _prefer_longer_names(sentences, places)
     places = _repeat_names(sentences, places)
     places = [

@@ -11,6 +11,7 @@ Prefecture"), venues ("in Vientiane on August 9") and countries, which are never
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
@@ -159,10 +160,6 @@ _STOP = CALENDAR_WORDS | {
     "government",
     "metropolitan",
     "capital",
-    "north",
-    "south",
-    "east",
-    "west",
     "northern",
     "southern",
     "eastern",
@@ -177,6 +174,11 @@ _STOP = CALENDAR_WORDS | {
     "dr.",
     "st",
 }
+# "Southwest China's Yunnan", "North" alone: a direction, unless a kind word makes it a region's name
+_COMPASS = frozenset(
+    "north south east west northeast northwest southeast southwest north-east north-west south-east "
+    "south-west".split()
+)
 KIND_WORDS = {
     "city": "city",
     "cities": "city",
@@ -236,6 +238,12 @@ _CONTAINER_GAP = re.compile(
     r"\s*(?:,\s*)?(?:in|of)\s+(?:the\s+)?(?:(?:state|province|prefecture|region|county|"
     r"oblast)\s+of\s+(?:the\s+)?)?",
     re.I,
+)
+# "Chengdu, capital of southwest China's Sichuan Province", "Curitiba, the capital of the Brazilian
+# state of Paraná": the region after "capital of" contains the city before it
+_CAPITAL_GAP = re.compile(
+    r"\s*,\s*(?:the\s+)?(?:\w+\s+)?capital\s+(?:city\s+)?of\s+(?:the\s+)?(?:[a-z]+\s+)?"
+    r"(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:'s)?\s+)?(?:(?:state|province|prefecture|region|county|oblast)\s+of\s+)?"
 )
 _DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][\w.' ]{2,30})?)\s*[,(–—-]")
 _DATELINE_DATE = re.compile(
@@ -452,6 +460,8 @@ def _known_subspans(sentence: str, toks: list[re.Match[str]], gaz: Gazetteer) ->
             if toks[j - 1].group().lower() in _CONNECTORS:
                 continue
             text = sentence[toks[i].start() : toks[j - 1].end()]
+            if j - i == 1 and text.lower() in _COMPASS:
+                continue  # "East" of "East Midlands" is not the place called East
             if gaz.is_place_name(text) or gaz.is_place_name(strip_admin_words(text)[0]):
                 out.append((toks[i].start(), toks[j - 1].end()))
                 i = j
@@ -479,12 +489,33 @@ def _find_places_cached(sentence: str, persons: tuple[tuple[int, int], ...]) -> 
     return tuple(_find_places(sentence, Gazetteer.default(), persons))
 
 
+def _outside_persons(
+    runs: list[tuple[int, int, list[re.Match[str]]]], persons: tuple[tuple[int, int], ...] | list
+) -> Iterator[tuple[int, int, list[re.Match[str]]]]:
+    """Runs with people's names cut out: "the President of Wrocław Jacek Sutkowski" keeps "Wrocław",
+    "Mayor Sinlavong Khoutphaythoune of Vientiane" keeps "Vientiane"."""
+    for start, end, toks in runs:
+        if not any(ps < end and start < pe for ps, pe in persons):
+            yield start, end, toks
+            continue
+        part: list[re.Match[str]] = []
+        for tok in [*toks, None]:
+            if tok is not None and not any(ps < tok.end() and tok.start() < pe for ps, pe in persons):
+                part.append(tok)
+                continue
+            while part and part[0].group().lower() in _CONNECTORS:
+                part.pop(0)
+            while part and part[-1].group().lower() in _CONNECTORS:
+                part.pop()
+            if part:
+                yield part[0].start(), part[-1].end(), part
+            part = []
+
+
 def _find_places(sentence: str, gaz: Gazetteer, persons) -> list[PlaceMention]:
     _, dateline = strip_dateline(sentence)
     mentions: list[PlaceMention] = []
-    for start, end, toks in _runs(sentence):
-        if any(ps < end and start < pe for ps, pe in persons):
-            continue
+    for start, end, toks in _outside_persons(_runs(sentence), persons):
         if sentence[end - 1] == "." and not re.search(r"\b(?:St|Mt|Ft|[A-Z])\.$", sentence[start:end]):
             end -= 1  # a sentence's full stop is not part of the name
         text = sentence[start:end]
@@ -527,8 +558,9 @@ def _find_places(sentence: str, gaz: Gazetteer, persons) -> list[PlaceMention]:
         )
         base, admin_kind = strip_admin_words(text)
         forced = forced or admin_kind is not None
-        if len(toks) == 1 and not forced and not gaz.is_place_name(text) and not gaz.country_code(text):
-            continue  # one capitalised word that names nothing: "Officials", "Earlier"
+        named = forced or gaz.is_place_name(text) or gaz.country_code(text)
+        if len(toks) == 1 and ((text.lower() in _COMPASS and not after_kind) or not named):
+            continue  # one capitalised word that names nothing ("Officials", "Earlier") or a direction
         whole = _mention(sentence, start, end, gaz, kind_hint, forced)
         if whole is not None and (whole.known or forced or whole.role == "country"):
             mentions.append(whole)
@@ -586,7 +618,10 @@ def _with_role(
     prev = [o for o in all_mentions if o.end <= m.start and o.role != "country"]
     if (
         prev
-        and _CONTAINER_GAP.fullmatch(sentence[prev[-1].end : m.start])
+        and (
+            _CONTAINER_GAP.fullmatch(sentence[prev[-1].end : m.start])
+            or _CAPITAL_GAP.fullmatch(sentence[prev[-1].end : m.start])
+        )
         and m.resolution.kind == "region"
         and prev[-1].role != "container"
     ):
