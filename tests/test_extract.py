@@ -63,3 +63,8 @@ def test_confidence_in_unit_interval_and_evidence_is_a_sentence() -> None:
     assert 0 <= ag.confidence <= 1
     assert ag.evidence in text
     assert ag.date == "2019-05-02"
+
+
+def test_parties_of_one_country_are_not_an_international_agreement() -> None:
+    """Regression: a related headline about a works contract gave an Oman-Oman "agreement"."""
+    assert _extract("Seoul and Busan signed a memorandum of understanding on tourism on 3 May 2024.") == []

@@ -30,3 +30,11 @@ def test_surname_only_second_mention() -> None:
     )
     found = officials(text)
     assert found["Le Anh Duong"][1] and found["Khamlieng Outthakaison"][1]
+
+
+def test_signed_line_with_a_trailing_full_stop_then_a_place_line() -> None:
+    """Regression: a "(Signed) Name." line kept the full stop in its lookup key, and the place line under
+    it raised KeyError."""
+    text = "(Signed) Laura Madelaine Gilham.\nGrant County, United States of America\nThe charter was sealed."
+    found = {o.name: o for o in find_officials(split_sentences(text))}
+    assert found["Laura Madelaine Gilham"].signed

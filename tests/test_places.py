@@ -30,3 +30,38 @@ def test_organisation_names_are_not_places() -> None:
 def test_government_body_stands_for_its_place() -> None:
     r = roles("The Seoul Metropolitan Government and the Gyeonggi provincial government met.")
     assert r.get("Seoul") == "place" and r.get("Gyeonggi") == "place"
+
+
+def test_capital_of_a_region_makes_the_region_a_container() -> None:
+    assert roles("Chengdu, capital of southwest China's Sichuan Province, and Medan signed.") == {
+        "Chengdu": "place",
+        "Sichuan": "container",
+        "Medan": "place",
+    }
+    assert roles("Curitiba, the capital of the Brazilian state of Paraná, and Guadalajara signed.") == {
+        "Curitiba": "place",
+        "Paraná": "container",
+        "Guadalajara": "place",
+    }
+
+
+def test_a_direction_is_not_a_place() -> None:
+    """Regression: "Southwest" (China's) was linked to Cameroon's Southwest Region, "East" of "East
+    Midlands" to a place called East."""
+    found = roles("Kunming, capital of Southwest China's Yunnan province, met Leicester in the East Midlands")
+    assert "Southwest" not in found and "East" not in found
+    assert roles("Sichuan Province and North Sumatra Province")["Sumatera Utara"] == "place"
+
+
+def test_a_headline_verb_ends_a_place_name() -> None:
+    """Regression: "Seoul and Ulaanbaatar Sign MOU on Urban Infrastructure" gave "Ulaanbaatar Sign MOU"."""
+    assert list(roles("Seoul and Ulaanbaatar Sign MOU on Urban Infrastructure Cooperation")) == [
+        "Seoul",
+        "Ulaanbaatar",
+    ]
+
+
+def test_a_person_is_cut_out_of_a_run_not_the_run_dropped() -> None:
+    text = "The President of Wrocław Jacek Sutkowski and Mayor Sinlavong Khoutphaythoune of Vientiane signed."
+    persons = [(text.index("Jacek"), text.index(" and")), (text.index("Sinlavong"), text.index(" of Vient"))]
+    assert [p.text for p in find_places(text, persons=persons)] == ["Wrocław", "Vientiane"]

@@ -433,7 +433,10 @@ def convert_text(path: Path, published: str | None = None) -> tuple[Extraction, 
         doc = document_from_bytes(data, source, published=published)
     except DocumentError as exc:
         return Extraction(Document(source, ""), []), str(exc)
-    return extract(doc), None
+    try:
+        return extract(doc), None
+    except Exception as exc:  # noqa: BLE001 - a converter bug scores as a miss; the rest are still measured
+        return Extraction(doc, []), f"converter failed ({exc.__class__.__name__}: {exc})"[:300]
 
 
 def load_pairs(corpus_dir: Path) -> list[tuple[str, Path, dict]]:

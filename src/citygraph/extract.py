@@ -207,6 +207,7 @@ def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:
             )
         )
     ]
+    agreements = [a for a in agreements if not _domestic(a)]
     _attach_officials(agreements, officials)
     _link_renewals(agreements)
     return Extraction(doc, agreements)
@@ -653,6 +654,13 @@ def _party_by_title(title: str | None, ag: Agreement) -> str | None:
     kind = words.pop()
     matching = [p for p in ag.parties if p.kind == kind]
     return matching[0].key if len(matching) == 1 else None
+
+
+def _domestic(ag: Agreement) -> bool:
+    """All parties in one country: a works contract or a domestic tie ("Dhofar Municipality signs contract
+    for Salalah storm water project"), not the international relations the graph is about."""
+    countries = {p.country for p in ag.parties}
+    return len(countries) == 1 and "" not in countries
 
 
 def _link_renewals(agreements: list[Agreement]) -> None:

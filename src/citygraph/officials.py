@@ -215,7 +215,7 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
 
     def record(
         name: str, title: str | None, place: PlaceMention | None, sent: Sentence, signed: bool
-    ) -> None:
+    ) -> str:
         name = name.strip(" .,")
         key = name.lower()
         off = found.get(key)
@@ -228,6 +228,7 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
             off.place = place
         off.signed = off.signed or (signed and not off.national)
         off.sentences.append(sent.index)
+        return key
 
     in_signatures = False
     pending: list[str] = []  # signature lines waiting for the place line under them
@@ -243,8 +244,7 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
         if line:
             title = _signature_title(line.groupdict().get("title"))
             if title is not False and _looks_like_name(line["name"], gaz):
-                record(line["name"], title, None, sent, True)
-                pending.append(line["name"].lower())
+                pending.append(record(line["name"], title, None, sent, True))
                 continue
         if pending:  # "Grant County, United States of America" under the signature lines
             block_place = next((p for p in find_places(text, gaz) if p.role != "country"), None)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from citygraph import lexicon
+from citygraph import lexicon, vocab
 from citygraph.dates import CALENDAR_WORDS
 from citygraph.gazetteer import Gazetteer
 from citygraph.link import Resolution, resolve, strip_admin_words
@@ -327,6 +327,7 @@ def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
     ['Francisco de la Torre of Malaga']
     """
     titles = lexicon.title_words()
+    breakers = _breakers()
     runs: list[tuple[int, int, list[re.Match[str]]]] = []
     current: list[re.Match[str]] = []
 
@@ -351,7 +352,7 @@ def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
         previous_end = tok.end()
         low = word.lower().rstrip(".")
         is_title = low in titles or (low.endswith("s") and low[:-1] in titles)
-        if is_title:
+        if is_title or low in breakers:  # "Seoul and Ulaanbaatar Sign MOU on ...": a headline's verb
             close()
         elif not current and low in _STOP:
             continue
@@ -361,6 +362,14 @@ def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
             current.append(tok)
     close()
     return runs
+
+
+@cache
+def _breakers() -> frozenset[str]:
+    """One-word signing cues and agreement words (ontology labels): in a title-case headline they are
+    capitalised, but never part of a place's name."""
+    words = set(vocab.signing_cues()) | set(vocab.agreement_type_labels())
+    return frozenset(w for w in words if " " not in w)
 
 
 @cache
