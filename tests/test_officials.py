@@ -38,3 +38,20 @@ def test_signed_line_with_a_trailing_full_stop_then_a_place_line() -> None:
     text = "(Signed) Laura Madelaine Gilham.\nGrant County, United States of America\nThe charter was sealed."
     found = {o.name: o for o in find_officials(split_sentences(text))}
     assert found["Laura Madelaine Gilham"].signed
+
+
+def test_chief_minister_signs_for_a_state_and_organisations_are_not_people() -> None:
+    """Regressions: "Penang Chief Minister Chow Kon Yeow" gave a person "Penang Chief" (title "Minister",
+    national); "Indonesia-Malaysia-Thailand Growth Triangle" and "Tourism Authority" were signatories."""
+    text = (
+        "The MoU was signed by Penang Chief Minister Chow Kon Yeow and Phuket Governor Sophon Suwannarat "
+        "to boost the Indonesia-Malaysia-Thailand Growth Triangle. The Tourism Authority office also signed."
+    )
+    found = {o.name: o for o in find_officials(split_sentences(text))}
+    assert set(found) == {"Chow Kon Yeow", "Sophon Suwannarat"}
+    assert found["Chow Kon Yeow"].signed and not found["Chow Kon Yeow"].national
+
+
+def test_a_building_after_at_is_not_a_person() -> None:
+    text = "The MoU was signed by Mayor Anna Kowalska at Vidhana Soudha on Monday."
+    assert [o.name for o in find_officials(split_sentences(text))] == ["Anna Kowalska"]

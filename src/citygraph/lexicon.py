@@ -62,7 +62,6 @@ _NOT_BREAKERS = {
     "head",
     "party",
     "first",
-    "chief",
     "d'affaires",
 }
 
@@ -77,7 +76,8 @@ def title_words() -> frozenset[str]:
     >>> "mayor" in title_words(), "county" in title_words()
     (True, False)
     """
-    heads = {t.replace("-", " ").split()[-1] for t in all_titles()} | {"vice", "deputy", "acting", "lord"}
+    heads = {t.replace("-", " ").split()[-1] for t in all_titles()}
+    heads |= {"vice", "deputy", "acting", "lord", "chief"}
     return frozenset(heads - _NOT_BREAKERS)
 
 

@@ -86,9 +86,14 @@ def _title_regex() -> re.Pattern[str]:
 
 @cache
 def _non_name_words() -> frozenset[str]:
-    """Words that never occur in a person's name: government bodies, place kinds, agreement words."""
+    """Words that never occur in a person's name: government bodies, place kinds, agreement words, areas
+    of cooperation ("Tourism Authority"), counting words ("Five Mediterranean port cities")."""
     words = {w for phrase in lexicon.government_bodies() for w in phrase.split()}
     words |= set(KIND_WORDS) | {w for label in vocab.agreement_type_labels() for w in label.split()}
+    words |= {label for label in vocab.area_labels() if " " not in label}
+    words |= {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "both"}
+    words |= {"authority", "authorities", "bureau", "board", "agency", "office", "commission", "company"}
+    words |= {"corporation", "association", "foundation", "industries", "industry", "triangle", "growth"}
     words |= {
         "affairs",
         "country",
@@ -131,6 +136,8 @@ def _looks_like_name(text: str, gaz: Gazetteer) -> bool:
         return False
     if gaz.is_place_name(text) or gaz.country_code(text):
         return False
+    if any(gaz.country_code(part) for w in caps for part in w.split("-") if len(part) > 3):
+        return False  # "Indonesia-Malaysia-Thailand Growth Triangle"
     return not all(gaz.is_place_name(w) or gaz.country_code(w) for w in caps)
 
 
@@ -273,8 +280,8 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
             if _looks_like_name(chunk, gaz):
                 spans.append((start, end, chunk))
         for start, end, name in spans:
-            if re.search(r"(?:\bof|[\"'])\s*$", text[:start]):
-                continue  # "Deputy Mayor of Political Affairs", a quoted name: not a person
+            if re.search(r"(?:\b(?:of|at|inside)|[\"'])\s*$", text[:start]):
+                continue  # "Deputy Mayor of Political Affairs", "at Vidhana Soudha", a quoted name
             before = _title_before(text, start)
             after = _title_after(text, end) if before is None else None
             title = before.group(0) if before else after

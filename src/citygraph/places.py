@@ -245,6 +245,7 @@ _CAPITAL_GAP = re.compile(
     r"\s*,\s*(?:the\s+)?(?:\w+\s+)?capital\s+(?:city\s+)?of\s+(?:the\s+)?(?:[a-z]+\s+)?"
     r"(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:'s)?\s+)?(?:(?:state|province|prefecture|region|county|oblast)\s+of\s+)?"
 )
+_COUNTY = re.compile(r"\b(?:County|District|Borough)$")
 _DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][\w.' ]{2,30})?)\s*[,(–—-]")
 _DATELINE_DATE = re.compile(
     r"^\s*(?P<place>[A-Z][\w.'\- ]{2,30}),\s+(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
@@ -411,9 +412,11 @@ def _country_after(sentence: str, end: int, gaz: Gazetteer) -> str | None:
             code = gaz.country_code(name)
             if code:
                 return code
-            # "Grant County, Washington": a region named after a place gives its country
+            # "Grant County, Washington": a region named after a place gives its country; not a list
+            # ("Penang, North Sumatra and Phuket"), where the region is the next party
             regions = {p.country for p in gaz.lookup(strip_admin_words(name)[0]) if p.kind == "region"}
-            if len(regions) == 1 and pattern is not _OF_IN_COUNTRY:
+            listed = re.match(r"\s*(?:,\s*)?and\s", tail[m.end() :])
+            if len(regions) == 1 and pattern is not _OF_IN_COUNTRY and not listed:
                 return regions.pop()
     return None
 
@@ -639,8 +642,8 @@ def _with_role(
         prev
         and sentence[prev[-1].end : m.start].strip() == ","
         and m.resolution.kind == "region"
-        and prev[-1].resolution.kind == "city"
-    ):
+        and (prev[-1].resolution.kind == "city" or _COUNTY.search(prev[-1].text))
+    ):  # "Mandaue City, Cebu", "Grant County, Washington"
         return replace(m, role="container")
     if (
         prev
