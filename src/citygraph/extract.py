@@ -54,6 +54,14 @@ _NOT_SIGNING_DATE = re.compile(
 _CEREMONY = re.compile(r"\b(ceremony|signing|signed|took place|held)\b", re.I)
 _DATELINE_END = re.compile(r"\s*\)?\s*(?:\(\w+\)\s*)?[-–—:|]")
 _PAST_SIGNING = re.compile(r"\b(signed|inked|concluded|sealed|initialled|re-signed)\b", re.I)
+# "has signed sister-city agreements with 21 foreign cities", "counts nine sister cities": a tally of a
+# place's partners, not an agreement
+_PARTNER_COUNT = re.compile(
+    r"\b(?:with|counts|has|have|had)\s+(?:more than\s+|over\s+|some\s+|about\s+)?"
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|dozens of|several|many)\s+"
+    r"(?:[\w-]+\s+){0,3}(?:cities|municipalities|provinces|regions|partners|counterparts|towns)\b",
+    re.I,
+)
 _SAME_DAY = {"the same day", "earlier the same day", "earlier that day", "earlier this day"}
 
 
@@ -326,6 +334,8 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
         parties = _unique([m for m in found if m.role == "place"])
         if neg and not _PAST_SIGNING.search(_without(text, _cues("neg").finditer(text))):
             continue  # "discussed", "proposed that they sign", "could be signed": nothing was signed
+        if _PARTNER_COUNT.search(text):
+            continue
         if types and sign:
             score = 2.0 + min(len(parties), 2) + (0.5 if verb else 0)
             out.append(_Candidate(s, parties, types, True, False, score))
@@ -405,6 +415,8 @@ def _group(
             previous = next((g for g in reversed(groups) if not g[0].passing), None)
             if _COREF.search(c.sentence.text) and previous is not None:
                 c.parties = _unique(previous[0].parties + c.parties)
+            elif dates.is_future(c.sentence.text) and not _PAST_SIGNING.search(c.sentence.text):
+                continue  # "Bangkok to sign waste-to-energy deal with private firm": nothing signed yet
             else:
                 c.parties = _unique(c.parties + [m for m in frequent if _party(m).key not in _key(c)])[:2]
                 c.filled = True
