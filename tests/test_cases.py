@@ -229,6 +229,9 @@ FACTS: dict[str, list[tuple[str, Check, str | None]]] = {
     "negative-unrelated": [
         ("no agreement", lambda ex: not main(ex), None),
     ],
+    "negative-tally-and-related-headline": [
+        ("no agreement at all", lambda ex: not ex.agreements, None),
+    ],
     "passing-mention": [
         ("renewal Dunedin-Shanghai", lambda ex: one(ex, DUNEDIN, SHANGHAI).type == "Renewal", None),
         (
