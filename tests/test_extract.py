@@ -68,3 +68,21 @@ def test_confidence_in_unit_interval_and_evidence_is_a_sentence() -> None:
 def test_parties_of_one_country_are_not_an_international_agreement() -> None:
     """Regression: a related headline about a works contract gave an Oman-Oman "agreement"."""
     assert _extract("Seoul and Busan signed a memorandum of understanding on tourism on 3 May 2024.") == []
+
+
+def test_the_year_an_old_tie_began_is_not_the_renewal_date() -> None:
+    """Regression: "renewed the twinning charter that first linked the two cities in 1969" was dated 1969."""
+    (ag,) = _extract(
+        "LEICESTER, 16 May 2019 - Leicester and Krefeld have renewed the twinning charter that first linked "
+        "the two cities in 1969."
+    )
+    assert ag.type == "Renewal" and ag.date != "1969"
+
+
+def test_the_date_nearest_the_signing_verb_wins() -> None:
+    """Regression: a council's endorsement "on Thursday" was taken for the signing "last June"."""
+    (ag,) = _extract(
+        "CURITIBA, 15 September 2023 - The council of Guadalajara on Thursday endorsed the letter of intent "
+        "that the mayors of Guadalajara and Curitiba signed last June."
+    )
+    assert ag.date == "2023-06"

@@ -47,9 +47,14 @@ _RELATION = re.compile(
     re.I,
 )
 _NOT_SIGNING_DATE = re.compile(
-    r"\b(in force|effective|valid|until|till|expir\w*|approv\w*|from|visit\w*|"
+    r"\b(in force|effective|valid|until|till|expir\w*|approv\w*|endors\w*|from|visit\w*|"
     r"founded|launched|born|elected|meeting)\b[^.;]{0,40}$",
     re.I,
+)
+# "renewed the charter that first linked the two cities in 1969": the old tie's date, not the new signing
+# (a relative clause: "Dunedin and Shanghai first became sister cities in 1994" dates that older tie itself)
+_ORIGINAL_TIE = re.compile(
+    r"\b(?:that|which)\s+(?:had\s+|has\s+|have\s+)?(?:first|originally|initially)\b[^.;]{0,40}$", re.I
 )
 _CEREMONY = re.compile(r"\b(ceremony|signing|signed|took place|held)\b", re.I)
 _DATELINE_END = re.compile(r"\s*\)?\s*(?:\(\w+\)\s*)?[-–—:|]")
@@ -499,7 +504,7 @@ def _date_for(
         for d in dates.find_dates(s.text):
             before = s.text[max(0, d.start - 45) : d.start]
             after = s.text[d.end : d.end + 25]
-            if _NOT_SIGNING_DATE.search(before):
+            if _NOT_SIGNING_DATE.search(before) or (not main.passing and _ORIGINAL_TIE.search(before)):
                 continue
             if d.start < 60 and _DATELINE_END.match(s.text, d.end):
                 datelines.append((d, s))  # "NAIROBI, 24 May 2023 - ...": when it was published; a last resort
@@ -507,6 +512,9 @@ def _date_for(
             if d.month is None and d.relative is None and _type_matcher().starts(after):
                 continue  # "the 1994 sister city MoU": the date of the older agreement
             found.append(d)
+        verbs = sign_verbs(s.text)
+        if len(found) > 1 and verbs:  # "endorsed on Thursday the letter that the mayor signed last June"
+            found.sort(key=lambda d: min(abs(d.start - v.end()) for v in verbs))
         return found
 
     ordered = [main.sentence] + [c.sentence for c in group if c is not main]
