@@ -108,6 +108,7 @@ class _Candidate:
     score: float
     extra: list[Sentence] = field(default_factory=list)
     filled: bool = False  # parties guessed from the document's most named places
+    parties_named: int = 0  # how many parties the sentence itself named, before any guess
 
 
 def _party(m: PlaceMention) -> Party:
@@ -423,6 +424,7 @@ def _group(
             elif dates.is_future(c.sentence.text) and not _PAST_SIGNING.search(c.sentence.text):
                 continue  # "Bangkok to sign waste-to-energy deal with private firm": nothing signed yet
             else:
+                c.parties_named = len(c.parties)
                 c.parties = _unique(c.parties + [m for m in frequent if _party(m).key not in _key(c)])[:2]
                 c.filled = True
         if len(c.parties) < 2:
@@ -453,6 +455,8 @@ def _group(
             if home is not None:
                 home.extend(g)
                 groups.remove(g)
+            elif all(c.sentence.index > 2 and not c.parties_named for c in g):
+                groups.remove(g)  # "JICA signed a grant agreement with the government": no party named
     return groups
 
 

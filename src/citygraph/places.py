@@ -160,11 +160,6 @@ _STOP = CALENDAR_WORDS | {
     "government",
     "metropolitan",
     "capital",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "central",
     "covid-19",
     "un",
     "eu",
@@ -177,8 +172,10 @@ _STOP = CALENDAR_WORDS | {
 # "Southwest China's Yunnan", "North" alone: a direction, unless a kind word makes it a region's name
 _COMPASS = frozenset(
     "north south east west northeast northwest southeast southwest north-east north-west south-east "
-    "south-west".split()
+    "south-west northern southern eastern western central".split()
 )
+# "the Mayor of Galway" speaks of the city (not County Galway), "the Governor of X" of a region
+_TITLE_KIND = {"mayor": "city", "mayors": "city", "governor": "region", "governors": "region"}
 KIND_WORDS = {
     "city": "city",
     "cities": "city",
@@ -542,7 +539,10 @@ def _find_places(sentence: str, gaz: Gazetteer, persons) -> list[PlaceMention]:
         window = sentence[max(0, start - 70) : start]
         tail = window.rstrip()
         prefix = _PREFIX_KIND.search(window) if tail.endswith((" of", " of the", " Of")) else None
-        kind_hint = KIND_WORDS.get(prefix["kind"].lower()) if prefix else None  # "mayor of": no kind
+        kind_hint = None
+        if prefix:
+            word = prefix["kind"].lower()
+            kind_hint = KIND_WORDS.get(word) or _TITLE_KIND.get(word)
         after_kind, new_end = _kind_after(sentence, end)
         if after_kind:
             kind_hint, end = after_kind, new_end
