@@ -80,6 +80,7 @@ _YEAR_ONLY = re.compile(
 )
 _RELATIVE = re.compile(
     r"\b(?P<rel>yesterday|today|this morning|this afternoon|earlier (?:the same|that|this) day|the same day|"
+    r"(?:earlier\s+)?this week|last week|"
     r"(?:(?:on|last|this|next)\s+)(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"last (?P<lastmon>january|february|march|april|may|june|july|august|september|october|november|"
     r"december))\b",
@@ -147,7 +148,7 @@ _DAY_ONLY = re.compile(
 
 _ANY_DATE = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|yesterday|today|day|monday|"
-    r"tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon)",
+    r"tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|week)",
     re.I,
 )
 # Most patterns need a month name or a digit: one cheap test each spares the rest on most sentences.
@@ -301,6 +302,10 @@ def resolve(mention: DateMention, reference: dt.date | None, *, future: bool = F
     if rel and rel not in ("this year",):
         if reference is None:
             return None
+        if rel.endswith("week"):  # the month, when the whole week lies in one
+            monday = reference - dt.timedelta(days=reference.weekday() + (7 if rel == "last week" else 0))
+            end = reference if rel != "last week" else monday + dt.timedelta(days=6)
+            return f"{monday.year:04d}-{monday.month:02d}" if monday.month == end.month else None
         if rel in ("yesterday",):
             return (reference - dt.timedelta(days=1)).isoformat()
         if rel in ("today", "this morning", "this afternoon", "the same day") or rel.startswith("earlier"):

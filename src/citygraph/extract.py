@@ -530,10 +530,14 @@ def _date_for(
     pools = ((ordered[:1], True), (ordered[1:], True), (ordered, False), (follow, False))
     if main.passing:
         pools = ((ordered[:1], True),)
+    weekly: list[tuple[dates.DateMention, Sentence]] = []  # "this week": month precision, a last resort
     for pool, want_complete in pools:
         for s in pool:
             for d in usable(s):
                 if want_complete and not (d.complete and (d.month or main.passing)):
+                    continue
+                if d.relative and d.relative.endswith("week"):
+                    weekly.append((d, s))
                     continue
                 if d.relative in _SAME_DAY:
                     return _same_day(sentences, s.index, reference)
@@ -543,6 +547,8 @@ def _date_for(
     for d, s in datelines[:1]:
         if d.complete and d.day and re.search(r"\b(today|this morning|this afternoon)\b", s.text, re.I):
             return dates.resolve(d, reference)
+    for d, _s in weekly[:1]:
+        return dates.resolve(d, reference)
     return None
 
 

@@ -38,7 +38,8 @@ def all_titles() -> frozenset[str]:
     >>> "mayor" in all_titles() and "ambassador" in all_titles()
     True
     """
-    return labels("local-executive") | labels("legislator") | labels("national-official")
+    local = labels("local-executive") | labels("legislator")
+    return local | labels("national-official") | labels("honorific")
 
 
 def national_titles() -> frozenset[str]:

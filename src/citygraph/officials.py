@@ -337,10 +337,17 @@ def _plural_title_parties(
         return
 
 
+_CONTACT_TITLE = re.compile(
+    r"\s*(?:spokes\w*|press|media|communications?|public relations|contact|information)\b", re.I
+)
+
+
 def _signature_title(title: str | None) -> str | None | bool:
     """The title of a signature line, forgiving scan errors ("Co missioner"); False if it is none."""
     if title is None:
         return None
+    if _CONTACT_TITLE.match(title):
+        return False  # "Nomvula Dlamini, Spokesperson for the Premier": a press contact, not a signature
     if _title_regex().search(title):
         return title.strip()
     squeezed = title.replace(" ", "").lower()

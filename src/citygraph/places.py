@@ -25,6 +25,9 @@ __all__ = ["PlaceMention", "find_places", "strip_dateline", "KIND_WORDS"]
 _WORD = re.compile(r"[^\W\d_](?:[\w'\-]*[^\W_])?\.?|\d+|[^\w\s]")
 _CONNECTORS = {
     "of",
+    "van",  # "Pieter van der Meulen", "Azlan bin Hashim": particles inside people's names
+    "bin",
+    "binti",
     "de",
     "del",
     "da",
@@ -242,6 +245,13 @@ _CAPITAL_GAP = re.compile(
     r"\s*,\s*(?:the\s+)?(?:\w+\s+)?capital\s+(?:city\s+)?of\s+(?:the\s+)?(?:[a-z]+\s+)?"
     r"(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:'s)?\s+)?(?:(?:state|province|prefecture|region|county|oblast)\s+of\s+)?"
 )
+# "Nairobi e-mobility firm", "Shenzhen manufacturer": a place naming where a company is, not a party
+_COMPANY_AFTER = re.compile(
+    r"^(?:-based\b|\s+(?:[\w-]+\s+){0,2}(?:firm|firms|company|companies|manufacturer|manufacturers|maker|"
+    r"startup|start-up|operator|developer|businesses|investors?|entrepreneurs?|retailer|supplier|exporters?|"
+    r"importers?|conglomerate|bank|airline|club|university)\b)",
+    re.I,
+)
 _COUNTY = re.compile(r"\b(?:County|District|Borough)$")
 _DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][\w.' ]{2,30})?)\s*[,(–—-]")
 _DATELINE_DATE = re.compile(
@@ -258,7 +268,7 @@ class PlaceMention:
     resolution: Resolution
     known: bool
     country: str
-    role: str = "place"  # "place" | "container" | "venue" | "dateline" | "country"
+    role: str = "place"  # "place" | "container" | "venue" | "dateline" | "country" | "organisation"
     kind_hint: str | None = None
 
     @property
@@ -653,6 +663,8 @@ def _with_role(
         and not m.known
     ):
         return replace(m, role="container")  # "Rambouillet, Seine-et-Oise, France"
+    if _COMPANY_AFTER.match(sentence[m.end :]):
+        return replace(m, role="organisation")
     if m.role == "venue" or _VENUE_BEFORE.search(before):
         return replace(m, role="venue")
     return m
