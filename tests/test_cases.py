@@ -68,6 +68,8 @@ GUJARAT, SHIZUOKA_PREF = "Q1061", "Q131320"
 NAIROBI, CAPE_TOWN = "Q3870", "Q5465"
 PLOCK, ZHYTOMYR, MALAGA = "Q104725", "Q156713", "Q8851"
 CHIANG_MAI, LUANG_PRABANG, SIEM_REAP = "Q52028", "Q190165", "Q11711"
+LYON, TURIN = "Q456", "Q495"
+CGA = "https://w3id.org/citygraph/area/"
 
 Check = Callable[[Extraction], object]
 # case -> [(fact, check, xfail reason or None)]; a check asserts, or returns a truthy value
@@ -228,6 +230,15 @@ FACTS: dict[str, list[tuple[str, Check, str | None]]] = {
     ],
     "negative-unrelated": [
         ("no agreement", lambda ex: not main(ex), None),
+    ],
+    "areas-in-a-list": [
+        (
+            "the listed fields are the areas, the city profile is not",
+            lambda ex: set(one(ex, LYON, TURIN).areas)
+            == {CGA + a for a in ("public-transit", "cultural-heritage", "e-government", "youth")},
+            None,
+        ),
+        ("dated from the weekday", lambda ex: one(ex, LYON, TURIN).date == "2024-06-11", None),
     ],
     "negative-tally-and-related-headline": [
         ("no agreement at all", lambda ex: not ex.agreements, None),

@@ -602,7 +602,7 @@ def _assemble(
         )
     ):
         passing = True
-    area_texts = [c.sentence.text for c in group]
+    chosen = [c.sentence for c in group]
     if not passing:
         related = {c.sentence.index for c in group}
         names = [p.text for p in parties] + [p.resolution.label for p in parties]
@@ -614,7 +614,8 @@ def _assemble(
             if (_COREF.search(s.text) or _types(s.text) or any(n and n in s.text for n in names)) and abs(
                 s.index - main.sentence.index
             ) <= 12:
-                area_texts.append(s.text)
+                chosen.append(s)
+    area_texts = [s.text for s in chosen] + [s.text for s in _list_items(chosen, sentences)]
     areas = find_areas(*area_texts) if not passing or area_cue(main.sentence.text) else []
     confidence = (
         0.35
@@ -684,6 +685,26 @@ def _party_by_title(title: str | None, ag: Agreement) -> str | None:
     kind = words.pop()
     matching = [p for p in ag.parties if p.kind == kind]
     return matching[0].key if len(matching) == 1 else None
+
+
+def _list_items(chosen: list[Sentence], sentences: list[Sentence]) -> list[Sentence]:
+    """The items of a list a chosen sentence introduces ("The fields of cooperation are:"), one a line:
+    they carry no cue of their own, but the areas they name are the agreement's."""
+    items: list[Sentence] = []
+    for intro in chosen:
+        if not intro.text.rstrip().endswith(":"):
+            continue
+        line = intro.line
+        for s in sentences[intro.index + 1 : intro.index + 12]:
+            item = _LIST_ITEM.match(s.text) or len(s.text.split()) <= 12
+            if s.line > line + 1 or len(s.text) > 300 or not item:
+                break  # prose again: the list is over
+            items.append(s)
+            line = s.line
+    return items
+
+
+_LIST_ITEM = re.compile(r"^(?:\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s|[a-z])")
 
 
 def _domestic(ag: Agreement) -> bool:
