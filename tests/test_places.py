@@ -35,6 +35,7 @@ def test_government_body_stands_for_its_place() -> None:
 def test_capital_of_a_region_makes_the_region_a_container() -> None:
     assert roles("Chengdu, capital of southwest China's Sichuan Province, and Medan signed.") == {
         "Chengdu": "place",
+        "China": "country",
         "Sichuan": "container",
         "Medan": "place",
     }

@@ -108,6 +108,7 @@ class _Candidate:
     score: float
     extra: list[Sentence] = field(default_factory=list)
     filled: bool = False  # parties guessed from the document's most named places
+    span: tuple[int, int] | None = None  # the clause that states it, when a sentence states several
     parties_named: int = 0  # how many parties the sentence itself named, before any guess
 
 
@@ -333,11 +334,17 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
             )
             found = [m for m in found if m not in pair]
             text = text[:start] + " " * (end - start) + text[end:]
+        subject_pairs = _subject_pairs(s, found)
+        if subject_pairs:
+            out.extend(subject_pairs)
+            continue
         types = _types(text)
         verb = bool(sign_verbs(text))
         sign = verb or _cues("sign").search(text)
         neg = _cues("neg").search(text)
         parties = _unique([m for m in found if m.role == "place"])
+        if len(parties) < 2:  # "Hobart's sister city relationship with Yaizu": the possessive is a party
+            parties = _unique([m for m in found if m.role in ("place", "possessive")])
         if neg and not _PAST_SIGNING.search(_without(text, _cues("neg").finditer(text))):
             continue  # "discussed", "proposed that they sign", "could be signed": nothing was signed
         if _PARTNER_COUNT.search(text):
@@ -388,6 +395,36 @@ def _without(text: str, spans: list[tuple[int, int, str, object]]) -> str:
     for start, end, _, _ in reversed(spans):
         text = text[:start] + " " + text[end:]
     return text
+
+
+_WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:(?:city|town|province|state|region)\s+of\s+)?$", re.I)
+
+
+def _subject_pairs(s: Sentence, found: list[PlaceMention]) -> list[_Candidate]:
+    """ "Galway, which has been twinned with Lorient since 1975, also has a sister city agreement with
+    Chicago, signed in 1997": one subject, several partners each after its own "with". One agreement
+    per pair: its type from the words before the partner, its date from the clause after it."""
+    text = s.text
+    named = [m for m in found if m.role in ("place", "possessive")]
+    targets = [m for m in named if _WITH.search(text[max(0, m.start - 40) : m.start])]
+    others = _unique([m for m in named if m not in targets])
+    if len(targets) < 2 or len(others) != 1 or named[0] in targets or _cues("neg").search(text):
+        return []  # "A with B, C with D" is a list of pairs (`_pairs_list`), not one subject's ties
+    out = []
+    for i, target in enumerate(targets):
+        lead = text[targets[i - 1].end if i else 0 : target.start]
+        types = _types(lead)
+        if not types and not _RELATION.search(lead):
+            return []
+        end = text.rfind("with", 0, targets[i + 1].start) if i + 1 < len(targets) else len(text)
+        signed = bool(sign_verbs(lead) or _cues("sign").search(lead))
+        pair = [others[0], target]
+        out.append(
+            _Candidate(
+                s, pair, types or ["CooperationAgreement"], signed, not signed, 1.0, span=(target.start, end)
+            )
+        )
+    return out
 
 
 def _pairs_list(s: Sentence, parties: list[PlaceMention]) -> list[_Candidate]:
@@ -479,7 +516,7 @@ def _frequent_parties(sentences: list[Sentence], places: list[list[PlaceMention]
     counts: dict[str, tuple[int, int, PlaceMention]] = {}
     for s, found in zip(sentences, places, strict=True):
         for m in found:
-            if m.role != "place":
+            if m.role not in ("place", "possessive"):
                 continue
             key = _party(m).key
             n, first, kept = counts.get(key, (0, s.index, m))
@@ -505,7 +542,10 @@ def _date_for(
 
     def usable(s: Sentence) -> list[dates.DateMention]:
         found = []
+        span = main.span if s is main.sentence else None
         for d in dates.find_dates(s.text):
+            if span is not None and not span[0] <= d.start < span[1]:
+                continue  # another clause's tie
             before = s.text[max(0, d.start - 45) : d.start]
             after = s.text[d.end : d.end + 25]
             if _NOT_SIGNING_DATE.search(before) or (not main.passing and _ORIGINAL_TIE.search(before)):
@@ -587,7 +627,7 @@ def _assemble(
     if main.passing:  # "renewed their 1994 sister city MoU": the renewal is the new agreement, not this one
         types = [t for t in types if t != "Renewal"]
     kind = _specific(types) or "CooperationAgreement"
-    if "Renewal" in _types(main.sentence.text) and not main.passing:
+    if "Renewal" in (main.types if main.span else _types(main.sentence.text)) and not main.passing:
         kind = "Renewal"  # "renewed their sister city agreement": a renewal whatever else it is called
     date = _date_for(group, sentences, reference, main)
     passing = main.passing

@@ -268,7 +268,7 @@ class PlaceMention:
     resolution: Resolution
     known: bool
     country: str
-    role: str = "place"  # "place" | "container" | "venue" | "dateline" | "country" | "organisation"
+    role: str = "place"  # place | possessive | container | venue | dateline | country | organisation
     kind_hint: str | None = None
 
     @property
@@ -332,7 +332,7 @@ def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
 
     >>> text = "Mayor Francisco de la Torre of Malaga met Seoul's mayor."
     >>> [text[s:e] for s, e, _ in _runs(text)]
-    ['Francisco de la Torre of Malaga']
+    ['Francisco de la Torre of Malaga', 'Seoul']
     """
     titles = lexicon.title_words()
     breakers = _breakers()
@@ -365,7 +365,11 @@ def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
         elif not current and low in _STOP:
             continue
         elif word.endswith("'s") and low != "people's":
-            close()  # "South Africa's Cape Town": a possessive ends a name
+            # "Hobart's sister city", "South Africa's Cape Town": the name without its 's ends the run
+            name = _CAP.match(sentence, tok.start(), tok.end() - 2)
+            if name is not None and len(word) > 3:
+                current.append(name)
+            close()
         else:
             current.append(tok)
     close()
@@ -667,4 +671,6 @@ def _with_role(
         return replace(m, role="organisation")
     if m.role == "venue" or _VENUE_BEFORE.search(before):
         return replace(m, role="venue")
+    if sentence.startswith("'s", m.end):
+        return replace(m, role="possessive")  # "Hobart's sister city", "Johannesburg's experience"
     return m
