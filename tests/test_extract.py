@@ -86,3 +86,25 @@ def test_the_date_nearest_the_signing_verb_wins() -> None:
         "that the mayors of Guadalajara and Curitiba signed last June."
     )
     assert ag.date == "2023-06"
+
+
+def test_one_subject_with_several_partners_gives_one_agreement_per_pair() -> None:
+    """Regression: "twinned with Lorient since 1975 ... with Chicago, signed in 1997" became one
+    three-party agreement dated 1997."""
+    found = {
+        frozenset(p.label for p in ag.parties): ag.date
+        for ag in _extract(
+            "GALWAY, 10 May 2024 - Galway, which has been twinned with Lorient since 1975, also has a "
+            "sister city agreement with Chicago, signed in 1997."
+        )
+    }
+    assert found == {frozenset({"Galway", "Lorient"}): "1975", frozenset({"Galway", "Chicago"}): "1997"}
+
+
+def test_a_name_keeps_the_reading_the_text_once_gave_it() -> None:
+    """Regression: "the Mayor of Galway" is the city; a later bare "Galway" was read as County Galway."""
+    ags = _extract(
+        "GALWAY, 10 May 2024 - The Mayor of Galway, Niamh Costello, and the Mayor of Spokane, Lisa Brown, "
+        "signed a twinning charter on Friday. Galway and Spokane will cooperate on tourism."
+    )
+    assert {p.qid for ag in ags for p in ag.parties} == {"Q129610", "Q187805"}

@@ -176,6 +176,7 @@ def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:
     places = [find_places(s.text, gaz, persons=_person_spans(s.text, officials)) for s in sentences]
     places = _prefer_longer_names(sentences, places)
     places = _repeat_names(sentences, places)
+    places = _one_reading(places)
     places = [
         _country_from_next(s.text, _infer_countries(found))
         for s, found in zip(sentences, places, strict=True)
@@ -264,6 +265,31 @@ def _share_countries(places: list[list[PlaceMention]]) -> list[list[PlaceMention
             code = known.get(m.resolution.label.casefold())
             if m.role != "country" and not (m.country or m.resolution.country) and code:
                 m = replace(m, country=code, resolution=replace(m.resolution, country=code))
+            fixed.append(m)
+        out.append(fixed)
+    return out
+
+
+def _one_reading(places: list[list[PlaceMention]]) -> list[list[PlaceMention]]:
+    """A name means one place throughout a document: where the text once told its kind ("the Mayor of
+    Galway", "the State of Paraná"), that reading holds for its bare mentions too."""
+    told: dict[str, PlaceMention] = {}
+    for found in places:
+        for m in found:
+            if m.kind_hint and m.role != "country" and m.resolution.place is not None:
+                told.setdefault(m.text, m)
+    out = []
+    for found in places:
+        fixed = []
+        for m in found:
+            proto = told.get(m.text)
+            if (
+                proto is not None
+                and not m.kind_hint
+                and m.role != "country"
+                and m.resolution.place != proto.resolution.place
+            ):
+                m = replace(m, resolution=replace(proto.resolution, mention=m.text), country=proto.country)
             fixed.append(m)
         out.append(fixed)
     return out
