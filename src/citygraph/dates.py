@@ -68,18 +68,22 @@ _Y = r"(?P<year>(?:1[89]|20)\d\d)"
 _D = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _PATTERNS = [
     re.compile(r"\b(?P<year>(?:1[89]|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),
-    re.compile(rf"\b{_D}(?:\s+day)?(?:\s+of)?\s+{_M}(?:,?\s+{_Y})?\b", re.I),
-    re.compile(rf"\b{_M}\s*[,.]?\s*{_D}\b(?!\s*(?:%|per|million|km))(?:\s*[,.]?\s*{_Y})?", re.I),
-    re.compile(rf"\b{_M},?\s+(?:of\s+)?{_Y}\b", re.I),
+    re.compile(rf"\b(?=\d){_D}(?:\s+day)?(?:\s+of)?\s+{_M}(?:,?\s+{_Y})?\b", re.I),
     re.compile(
-        rf"\b(?:in|on|of|during|since|from)\s+{_M}(?!\s*\d)(?P<thisyear>\s+(?:this|last)\s+year)?", re.I
+        rf"\b(?=[adfjmnos]){_M}\s*[,.]?\s*{_D}\b(?!\s*(?:%|per|million|km))(?:\s*[,.]?\s*{_Y})?", re.I
+    ),
+    re.compile(rf"\b(?=[adfjmnos]){_M},?\s+(?:of\s+)?{_Y}\b", re.I),
+    re.compile(
+        rf"\b(?=[iodsf])(?:in|on|of|during|since|from)\s+{_M}(?!\s*\d)(?P<thisyear>\s+(?:this|last)\s+year)?",
+        re.I,
     ),
 ]
 _YEAR_ONLY = re.compile(
-    r"\b(?:(?:in|since|of|from|year)\s+|the\s+)((?:1[89]|20)\d\d)\b(?!\s*[-–]\s*\d)", re.I
+    r"\b(?=[isofyt])(?:(?:in|since|of|from|year)\s+|the\s+)((?:1[89]|20)\d\d)\b(?!\s*[-–]\s*\d)", re.I
 )
 _RELATIVE = re.compile(
-    r"\b(?P<rel>yesterday|today|this morning|this afternoon|earlier (?:the same|that|this) day|the same day|"
+    r"\b(?=[yteoln])(?P<rel>yesterday|today|this morning|this afternoon|"
+    r"earlier (?:the same|that|this) day|the same day|"
     r"(?:earlier\s+)?this week|last week|"
     r"(?:(?:on|last|this|next)\s+)(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"last (?P<lastmon>january|february|march|april|may|june|july|august|september|october|november|"
@@ -132,14 +136,14 @@ _ORDINALS.update({f"twenty-{w}": 20 + n for w, n in list(_ORDINALS.items())[:9]}
 _ORDINALS.update({"thirtieth": 30, "thirty-first": 31})
 _DAY_WORDS = r"(?P<dayw>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")"
 _YEAR_WORDS = re.compile(
-    rf"\b(?:{_D}|{_DAY_WORDS})(?:\s+day)?\s+of\s+{_M},?\s+"
+    rf"\b(?=[\defnst])(?:{_D}|{_DAY_WORDS})(?:\s+day)?\s+of\s+{_M},?\s+"
     r"(?P<words>(?:(?:one|two) thousand|nineteen|twenty)[a-z\s-]+?)(?=[.,;]|$)",
     re.I,
 )
 
 
 # "the twenty-first of November 2024", "the first day of June": a day in words, the year in figures or absent
-_DAY_WORD_DATE = re.compile(rf"\b{_DAY_WORDS}(?:\s+day)?\s+of\s+{_M}(?:,?\s+{_Y})?\b", re.I)
+_DAY_WORD_DATE = re.compile(rf"\b(?=[efnst]){_DAY_WORDS}(?:\s+day)?\s+of\s+{_M}(?:,?\s+{_Y})?\b", re.I)
 # "on the 14th (Tue.)": a day of the month alone, as Korean and Japanese releases write; month and year
 # come from the page's date
 _DAY_ONLY = re.compile(
@@ -241,12 +245,12 @@ def _scan_dates(text: str) -> list[DateMention]:
             spans.append((m.start(), m.end()))
             found.append(DateMention(m.start(), m.end(), year, month, day, rel))
 
-    month = _MONTH_WORD.search(text) is not None
+    has_month = _MONTH_WORD.search(text) is not None
     digit = _DIGIT.search(text) is not None
-    for m in _YEAR_WORDS.finditer(text) if month else ():
+    for m in _YEAR_WORDS.finditer(text) if has_month else ():
         day = int(m["day"]) if m["day"] else _ORDINALS[m["dayw"].lower()]
         add(m, words_to_year(m["words"]), _MONTHS[m["mon"].lower().rstrip(".")], day)
-    for m in _DAY_WORD_DATE.finditer(text) if month else ():
+    for m in _DAY_WORD_DATE.finditer(text) if has_month else ():
         add(
             m,
             int(m["year"]) if m["year"] else None,
@@ -254,7 +258,7 @@ def _scan_dates(text: str) -> list[DateMention]:
             _ORDINALS[m["dayw"].lower()],
         )
     for n, pattern in enumerate(_PATTERNS):
-        if not (month if n else digit):  # the first pattern is ISO "2015-11-05"; the others name a month
+        if not (has_month if n else digit):  # the first pattern is ISO "2015-11-05"; the others name a month
             continue
         for m in pattern.finditer(text):
             groups = m.groupdict()
@@ -386,8 +390,8 @@ def header_date(lines: list[str]) -> dt.date | None:
     datetime.date(2024, 12, 9)
     """
     for line in [x for x in lines if x.strip()][:20]:
-        if len(line.split()) > 15:
-            continue  # a sentence of the story: its dates are events, not the page's date
+        if len(line.split()) > 15 or not _DIGIT.search(line):
+            continue  # a sentence of the story (its dates are events), or no year at all
         found = _numeric_date(line[:200]) or _full_date(line[:200])
         if found:
             return found

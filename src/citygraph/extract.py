@@ -62,7 +62,7 @@ _PAST_SIGNING = re.compile(r"\b(signed|inked|concluded|sealed|initialled|re-sign
 # "has signed sister-city agreements with 21 foreign cities", "counts nine sister cities": a tally of a
 # place's partners, not an agreement
 _PARTNER_COUNT = re.compile(
-    r"\b(?:with|counts|has|have|had)\s+(?:more than\s+|over\s+|some\s+|about\s+)?"
+    r"\b(?=[wch])(?:with|counts|has|have|had)\s+(?:more than\s+|over\s+|some\s+|about\s+)?"
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|dozens of|several|many)\s+"
     r"(?:[\w-]+\s+){0,3}(?:cities|municipalities|provinces|regions|partners|counterparts|towns)\b",
     re.I,

@@ -503,6 +503,9 @@ def find_places(
     Sentences recur (officials and agreements both read them), so results are cached.
     """
     if gaz is None or gaz is Gazetteer.default():
+        plain = _find_places_cached(sentence, ())
+        if not any(ps < m.end and m.start < pe for m in plain for ps, pe in persons):
+            return list(plain)  # no mention touches a person: the scan without them stands
         return list(_find_places_cached(sentence, tuple(persons)))
     return _find_places(sentence, gaz, persons)
 

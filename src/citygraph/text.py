@@ -28,7 +28,8 @@ MAX_BYTES = 5_000_000  # a press release is a few KB; anything this large is not
 
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<!--|<\?xml[^>]*>\s*<html)", re.I)
 _HTML_TAGS = re.compile(rb"<(p|div|article|nav|body|h1|span|br)\b[^>]*>", re.I)
-_BULLET = re.compile(r"^[\s\u2022\u00b7\u25cf\u25aa\u2023\u2043*\-–—>|]+")
+_BULLET_CHARS = "\u2022\u00b7\u25cf\u25aa\u2023\u2043*-–—>|"
+_BULLET = re.compile(rf"^[\s{re.escape(_BULLET_CHARS)}]+")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)]\s*$")
 _QUOTE_CHARS = "\u2019\u2018\u201c\u201d\u00b4`"
@@ -167,6 +168,10 @@ def _unwrap(lines: list[str]) -> list[str]:
     return out
 
 
+def _unbullet(line: str) -> str:
+    return _BULLET.sub("", line).strip() if line and line[0] in _BULLET_CHARS else line
+
+
 def clean_lines(text: str) -> list[str]:
     """Paragraph lines of the story, without menus, tickers and runs of short list items.
 
@@ -177,7 +182,7 @@ def clean_lines(text: str) -> list[str]:
     >>> clean_lines("Home\\nNews\\nAn Giang\\nBac Giang\\nSeoul and Hanoi signed an MOU on Monday.")
     ['Seoul and Hanoi signed an MOU on Monday.']
     """
-    raw = _unwrap([_BULLET.sub("", line).strip() for line in _SPACES.sub(" ", text).split("\n")])
+    raw = _unwrap([_unbullet(line.strip()) for line in _SPACES.sub(" ", text).split("\n")])
     short = [bool(line) and len(line.split()) <= 4 and not _SENTENCE_END.search(line) for line in raw]
     keep: list[str] = []
     i = 0
