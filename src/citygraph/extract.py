@@ -67,6 +67,9 @@ _PARTNER_COUNT = re.compile(
     r"(?:[\w-]+\s+){0,3}(?:cities|municipalities|provinces|regions|partners|counterparts|towns)\b",
     re.I,
 )
+_PARTNER_COUNT_WORDS = re.compile(
+    r"(?:cities|municipalities|provinces|regions|partners|counterparts|towns)\b", re.I
+)
 _SAME_DAY = {"the same day", "earlier the same day", "earlier that day", "earlier this day"}
 
 
@@ -373,7 +376,7 @@ def _candidates(sentences: list[Sentence], places: list[list[PlaceMention]]) -> 
             parties = _unique([m for m in found if m.role in ("place", "possessive")])
         if neg and not _PAST_SIGNING.search(_without(text, _cues("neg").finditer(text))):
             continue  # "discussed", "proposed that they sign", "could be signed": nothing was signed
-        if _PARTNER_COUNT.search(text):
+        if _PARTNER_COUNT_WORDS.search(text) and _PARTNER_COUNT.search(text):
             continue
         if types and sign:
             score = 2.0 + min(len(parties), 2) + (0.5 if verb else 0)
@@ -402,7 +405,7 @@ def _earlier_agreement(
     text: str, found: list[PlaceMention]
 ) -> tuple[tuple[int, int], list[PlaceMention]] | None:
     """An older agreement named inside the sentence of a new one: its "between A and B" pair."""
-    m = _EARLIER.search(text)
+    m = _EARLIER.search(text) if "between" in text else None
     if not m or not _types(m.group("noun")):
         return None
     after = [p for p in found if p.start >= m.end() and p.role not in ("country",)]
