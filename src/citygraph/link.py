@@ -20,7 +20,7 @@ __all__ = ["Resolution", "resolve", "strip_admin_words", "link_report", "kind_of
 
 CITY, REGION = "city", "region"
 # A city at least this large is what a bare name means, even when a region shares the name (Lagos).
-BIG_CITY = 100_000
+BIG_CITY = 50_000
 # Population assumed when a source gives none: small for cities (the twinning network lists towns), a
 # first-level region is assumed large.
 UNKNOWN_CITY_POP = 10_000
@@ -444,6 +444,12 @@ def _pool(
     else:
         pool = {p: 1.0 for p in regions}
         doubt = 0.85 if cities else 1.0
+    if want != REGION:  # "Palermo": the city, not the metropolitan city (a division) of the same name
+        plain = {p.country for p in pool if p.kind == CITY and not p.subtype}
+        pool = {
+            p: f * (0.2 if p.kind == CITY and p.subtype and p.country in plain else 1.0)
+            for p, f in pool.items()
+        }
     others = sorted((p for p in matches if p not in pool), key=lambda p: (-p.population, p.qid or ""))
     return pool, others, doubt
 
