@@ -55,3 +55,21 @@ def test_chief_minister_signs_for_a_state_and_organisations_are_not_people() -> 
 def test_a_building_after_at_is_not_a_person() -> None:
     text = "The MoU was signed by Mayor Anna Kowalska at Vidhana Soudha on Monday."
     assert [o.name for o in find_officials(split_sentences(text))] == ["Anna Kowalska"]
+
+
+def test_portfolio_titles_and_signing_on_behalf() -> None:
+    """Regressions: a portfolio ("for Economic Affairs") ran into the name; "on behalf of Governor Tim
+    Walz" made Walz a signatory when another clause of the sentence had a signing verb."""
+    text = (
+        "Vice Mayor for Economic Affairs Jeon Sung-ho signed the MOU on behalf of Mayor Kim Do-hyun. "
+        "Lieutenant Governor Karen Lindqvist signed the memorandum on behalf of Governor Tim Walz, and "
+        "Governor Alejandro Ruiz de la Garza signed for the State of Jalisco."
+    )
+    found = {o.name: o.signed for o in find_officials(split_sentences(text))}
+    assert found == {
+        "Jeon Sung-ho": True,
+        "Kim Do-hyun": False,
+        "Karen Lindqvist": True,
+        "Tim Walz": False,
+        "Alejandro Ruiz de la Garza": True,
+    }

@@ -141,6 +141,25 @@ def _looks_like_name(text: str, gaz: Gazetteer) -> bool:
     return not all(gaz.is_place_name(w) or gaz.country_code(w) for w in caps)
 
 
+_ON_BEHALF_OF = re.compile(r"\bon behalf of\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s+){0,3}$")
+
+
+def _after_portfolio(text: str, start: int, chunk: str, gaz: Gazetteer) -> tuple[int, str]:
+    """ "Vice Mayor for Economic Affairs Jeon Sung-ho", "Alderman for Port, Economy and Climate Pieter van
+    der Meulen": the capitalised words of a title's portfolio run into the name; the name is what follows
+    them. Only after "<title> for ...", and only when the words dropped include a non-name word."""
+    if not re.search(r"\bfor\s+[^.;:]*$", text[:start]) or not _title_regex().search(
+        text[max(0, start - 80) : start]
+    ):
+        return start, ""
+    words = chunk.split()
+    for k in range(1, len(words) - 1):
+        head, rest = words[:k], " ".join(words[k:])
+        if any(w.lower().strip(",") in _non_name_words() for w in head) and _looks_like_name(rest, gaz):
+            return start + chunk.index(rest, len(" ".join(head))), rest
+    return start, ""
+
+
 def _split_leading_place(text: str, gaz: Gazetteer) -> tuple[str, str]:
     """ "Bac Giang Le Anh Duong" -> ("Bac Giang", "Le Anh Duong")."""
     words = text.split()
@@ -220,9 +239,7 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
     gaz = gaz or Gazetteer.default()
     found: dict[str, OfficialMention] = {}
 
-    def record(
-        name: str, title: str | None, place: PlaceMention | None, sent: Sentence, signed: bool
-    ) -> str:
+    def record(name: str, title: str | None, place: PlaceMention | None, sent: Sentence, signed: bool) -> str:
         name = name.strip(" .,")
         key = name.lower()
         off = found.get(key)
@@ -277,7 +294,9 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
                 head_name = chunk.split(" of ", 1)[0]
                 if _looks_like_name(head_name, gaz):
                     chunk, end = head_name, start + len(head_name)
-            if _looks_like_name(chunk, gaz):
+            if not _looks_like_name(chunk, gaz):
+                start, chunk = _after_portfolio(text, start, chunk, gaz)
+            if chunk and _looks_like_name(chunk, gaz):
                 spans.append((start, end, chunk))
         for start, end, name in spans:
             if re.search(r"(?:\b(?:of|at|inside)|[\"'])\s*$", text[:start]):
@@ -307,6 +326,8 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
             ):
                 continue
             signed = any(_subject_or_agent(text, start, v) for v in verbs) or _listed_signer(text, end, verbs)
+            if _ON_BEHALF_OF.search(text[max(0, start - 60) : start]):
+                signed = False  # "signed on behalf of Governor Tim Walz": he did not sign
             record(name, title, place, sent, signed)
         _surname_mentions(text, sent, found, verbs, record)
     _plural_title_parties(sentences, list(found.values()), gaz)
