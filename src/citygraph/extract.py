@@ -198,7 +198,7 @@ def extract(doc: Document, gaz: Gazetteer | None = None) -> Extraction:
         )
     ]
     agreements: list[Agreement] = []
-    owners = _owners(groups, len(sentences))
+    owners = _owners(groups, sentences, [_told_in_passing(g, reference) for g in groups])
     for gid, group in enumerate(groups):
         ag = _assemble(group, sentences, places, reference, [o in (gid, None) for o in owners])
         if ag is None:
@@ -629,14 +629,31 @@ def _same_day(sentences: list[Sentence], index: int, reference: dt.date | None) 
     return reference.isoformat() if reference else None
 
 
-def _owners(groups: list[list[_Candidate]], count: int) -> list[int | None]:
+def _told_in_passing(group: list[_Candidate], reference: dt.date | None) -> bool:
+    """An older tie mentioned on the way ("Since 2019, trainees from Khanh Hoa ..."): passing by its
+    candidates, or dated only by a year well before the article."""
+    if all(c.passing for c in group):
+        return True
+    found = [d for c in group for d in dates.find_dates(c.sentence.text) if d.relative is None and d.year]
+    return bool(reference and found) and all(d.day is None and d.year < reference.year - 1 for d in found)
+
+
+def _owners(
+    groups: list[list[_Candidate]], sentences: list[Sentence], passing: list[bool]
+) -> list[int | None]:
     """For each sentence, the agreement last stated at or before it: "That agreement covers ..."
-    speaks of the agreement just named, not of another one in the same article."""
+    speaks of the agreement just named, not of another one in the same article. An agreement told in
+    passing holds only the rest of its paragraph; the next paragraph is the main story's again."""
     stated = {c.sentence.index: gid for gid, g in enumerate(groups) for c in g}
     owners: list[int | None] = []
     current: int | None = None
-    for i in range(count):
-        current = stated.get(i, current)
+    main: int | None = None
+    for s in sentences:
+        if s.index in stated:
+            current = stated[s.index]
+            main = main if passing[current] else current
+        elif current is not None and passing[current] and s.line != sentences[s.index - 1].line:
+            current = main
         owners.append(current)
     return owners
 
