@@ -108,3 +108,17 @@ def test_a_name_keeps_the_reading_the_text_once_gave_it() -> None:
         "signed a twinning charter on Friday. Galway and Spokane will cooperate on tourism."
     )
     assert {p.qid for ag in ags for p in ag.parties} == {"Q129610", "Q187805"}
+
+
+@pytest.mark.parametrize(
+    ("text", "renewal"),
+    [
+        ("Seoul and Hanoi renewed their MoU on renewable energy on 3 May 2024.", True),
+        ("Seoul and Hanoi signed an MoU on 3 May 2024; it is renewed automatically every five years.", False),
+        ("Seoul and Hanoi signed an MoU on 3 May 2024, which can be renewed by mutual consent.", False),
+        ("Seoul and Hanoi signed an MoU on renewable energy on 3 May 2024.", False),
+    ],
+)
+def test_terms_of_renewal_do_not_make_a_renewal(text: str, renewal: bool) -> None:
+    (ag,) = _extract(text)
+    assert (ag.type == "Renewal") is renewal

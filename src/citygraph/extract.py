@@ -91,7 +91,19 @@ def _types(text: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _types_cached(text: str) -> tuple[str, ...]:
-    return tuple(str(value) for value in _type_matcher().values(text))
+    found = tuple(str(value) for value in _type_matcher().values(text))
+    if "Renewal" in found and _RENEWAL_TERMS.search(text):  # a clause on how long it lasts, no renewal
+        found = tuple(t for t in found if t != "Renewal")
+    return found
+
+
+# "it is renewed automatically unless either side gives notice", "can be renewed", "renewable for five years"
+_RENEWAL_TERMS = re.compile(
+    r"\b(?:(?:can|may|shall|will|could|would|is|are)\s+(?:be\s+)?(?:automatically\s+|tacitly\s+)?"
+    r"(?:renewed|extended)\b|renewed (?:automatically|tacitly)|"
+    r"renewable\b(?!\s+(?:energ|resource|source|power)))",
+    re.I,
+)
 
 
 def _specific(types: list[str]) -> str | None:
