@@ -152,12 +152,15 @@ def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
 
 
 def _person_spans(text: str, officials: list[OfficialMention]) -> list[tuple[int, int]]:
+    """Where people's names are: the full name, and its last two words said alone ("Teixeira Lima said")."""
     spans = []
     for off in officials:
-        at = text.find(off.name)
-        while at >= 0:
-            spans.append((at, at + len(off.name)))
-            at = text.find(off.name, at + len(off.name))
+        words = off.name.split()
+        for name in dict.fromkeys([off.name, " ".join(words[-2:])] if len(words) > 2 else [off.name]):
+            at = text.find(name)
+            while at >= 0:
+                spans.append((at, at + len(name)))
+                at = text.find(name, at + len(name))
     return spans
 
 

@@ -307,7 +307,12 @@ class Gazetteer:
         if acronym is not None:
             return acronym or None
         k = normalise(raw)
-        return self._name_keys.get(k) or self._demonym_keys.get(k) or self._constituents.get(k)
+        found = self._name_keys.get(k) or self._demonym_keys.get(k) or self._constituents.get(k)
+        if found is None and " of " in raw:  # "the Republic of Kazakhstan", "the Kingdom of Morocco"
+            short = _STATE_FORM.sub("", raw)
+            if short != raw:
+                return self._name_keys.get(normalise(short))
+        return found
 
     def names_country(self, text: str) -> str | None:
         """ISO code when ``text`` is itself a country's name, alias or demonym ("Laos", "Korea", "USA",
@@ -359,6 +364,16 @@ def _stoplist(path: Path) -> frozenset[str]:
 
 def _latin(text: str) -> bool:
     return all(not c.isalpha() or "LATIN" in unicodedata.name(c, "") for c in text)
+
+
+# The formal style before a country's short name; "the Democratic Republic of the Congo" keeps it, as
+# that whole name is in the index and is tried first
+_STATE_FORM = re.compile(
+    r"^(?:the\s+)?(?:(?:federal|united|islamic|socialist|democratic|people's|arab|federative|plurinational|"
+    r"bolivarian|hashemite|grand)\s+)*(?:republic|kingdom|state|commonwealth|sultanate|emirate|principality|"
+    r"grand duchy)\s+of\s+(?:the\s+)?",
+    re.I,
+)
 
 
 @cache

@@ -52,6 +52,12 @@ _CONNECTORS = {
 }
 # Function words that start sentences capitalised; they never begin a place name.
 _STOP = CALENDAR_WORDS | {
+    "most",  # everyday words that are also the main name of some town (Most, Date, Man, Note...)
+    "date",
+    "man",
+    "free",
+    "note",
+    "no",
     "the",
     "a",
     "an",
@@ -130,7 +136,6 @@ _STOP = CALENDAR_WORDS | {
     "over",
     "about",
     "more",
-    "most",
     "latest",
     "new",
     "memorandum",
@@ -602,8 +607,9 @@ def _find_places(sentence: str, gaz: Gazetteer, persons) -> list[PlaceMention]:
             if not any(s <= t.start() and t.end() <= e for s, e in spans)
         ]
         plain = uncovered and not any(w in _CONNECTORS or w in _lexicon_words() for w in uncovered)
-        if spans and plain and len(inner) <= 4 and whole is None:
-            # "Great Yarmouth", "Puerto Morelos": a longer name around a known one is its own place
+        if spans and plain and len(inner) <= 4 and whole is None and spans[0][0] > inner[0].start():
+            # "Great Yarmouth", "Puerto Morelos": a longer name ending in a known one is its own place
+            # (not "Martín Lucero", a person whose first name is a town)
             whole = _mention(sentence, start, end, gaz, kind_hint, True)
             if whole is not None:
                 mentions.append(whole)
