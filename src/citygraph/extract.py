@@ -574,7 +574,7 @@ def _best(group: list[_Candidate]) -> _Candidate:
 
     def rank(c: _Candidate) -> tuple[float, int]:
         full = c.sentence.text.rstrip().endswith((".", '."', ".'")) and len(c.sentence.text) > 50
-        return c.score + (0.25 if full else 0), -c.sentence.index
+        return c.score + (0.6 if full else 0), -c.sentence.index
 
     return max(group, key=rank)
 
