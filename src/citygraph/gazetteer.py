@@ -194,6 +194,7 @@ class Gazetteer:
                 self._demonym_keys.setdefault(normalise(name), country.iso2)
         # England, Scotland, Wales, Northern Ireland: regions of the index that name a country's part.
         self._constituents = {normalise(p.name): p.country for p in by_qid.values() if p.subtype == "country"}
+        self._country_codes: dict[str, str | None] = {}  # every capitalised run is asked; a bounded memo
 
     # -- loading -------------------------------------------------------------------------------------
 
@@ -302,6 +303,15 @@ class Gazetteer:
         """ISO code of a country named or qualified by ``text`` ("Laos", "Lao", "RoK", "U.S.", "Korean").
 
         None when the text is no country name or demonym; England, Scotland and Wales give GB."""
+        try:
+            return self._country_codes[text]
+        except KeyError:
+            if len(self._country_codes) > 50_000:
+                self._country_codes.clear()
+            found = self._country_codes[text] = self._country_code(text)
+            return found
+
+    def _country_code(self, text: str) -> str | None:
         raw = _drop_the(text)
         acronym = self._acronym(raw)
         if acronym is not None:

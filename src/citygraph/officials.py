@@ -418,18 +418,30 @@ def _subject_or_agent(text: str, start: int, verb: re.Match[str]) -> bool:
     return bool(re.search(r"\b(by|with)\b", after)) and not re.search(r"[;.]", after)
 
 
+_CAPITALISED = re.compile(r"\b[A-Z][\w'\-]+\b")
+
+
+@lru_cache(maxsize=1024)
+def _name_tokens(names: tuple[str, ...]) -> dict[str, str]:
+    """Each word of the officials' names (not particles) -> the full name it first belongs to."""
+    by_token: dict[str, str] = {}
+    for name in names:
+        for tok in name.replace(",", " ").split():
+            if tok.lower() not in _PARTICLES and len(tok) > 2:
+                by_token.setdefault(tok, name)
+    return by_token
+
+
 def _surname_mentions(
     text: str, sent: Sentence, found: dict[str, OfficialMention], verbs: tuple[re.Match[str], ...], record
 ) -> None:
     """Single-word references to known officials ("Duong and Khamlieng signed")."""
     if not found:
         return
-    by_token: dict[str, str] = {}
-    for off in found.values():
-        for tok in off.name.replace(",", " ").split():
-            if tok.lower() not in _PARTICLES and len(tok) > 2:
-                by_token.setdefault(tok, off.name)
-    for m in re.finditer(r"\b[A-Z][\w'\-]+\b", text):
+    by_token = _name_tokens(tuple(off.name for off in found.values()))
+    if by_token.keys().isdisjoint(_CAPITALISED.findall(text)):
+        return
+    for m in _CAPITALISED.finditer(text):
         full = by_token.get(m.group())
         if full is None or full in text[max(0, m.start() - len(full)) : m.end() + len(full)]:
             continue

@@ -34,6 +34,7 @@ class PhraseMatcher:
                 continue
             self._table.setdefault(words, (phrase.lower(), value))
             self._longest[words[0]] = max(self._longest.get(words[0], 0), len(words))
+        self._searched = lru_cache(maxsize=8192)(self._search)  # stages ask the same sentence again
 
     def finditer(self, text: str) -> list[tuple[int, int, str, object]]:
         """(start, end, phrase, value) for each match."""
@@ -49,6 +50,9 @@ class PhraseMatcher:
 
     def search(self, text: str) -> bool:
         """Whether any phrase occurs; no offsets are computed."""
+        return self._searched(text)
+
+    def _search(self, text: str) -> bool:
         return bool(self._scan(_words(text)))
 
     def _scan(self, words: tuple[str, ...]) -> list[tuple[int, int, str, object]]:
