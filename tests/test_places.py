@@ -66,3 +66,11 @@ def test_a_person_is_cut_out_of_a_run_not_the_run_dropped() -> None:
     text = "The President of Wrocław Jacek Sutkowski and Mayor Sinlavong Khoutphaythoune of Vientiane signed."
     persons = [(text.index("Jacek"), text.index(" and")), (text.index("Sinlavong"), text.index(" of Vient"))]
     assert [p.text for p in find_places(text, persons=persons)] == ["Wrocław", "Vientiane"]
+
+
+def test_a_district_of_a_capital_and_a_headline_list_across_countries() -> None:
+    """Regressions: "the Stari Grad municipality of the Bosnian capital Sarajevo" made Sarajevo a party;
+    "Nairobi, Gauteng sign pact" made Gauteng (South Africa) contain Nairobi (Kenya)."""
+    found = roles("Uskudar and the Stari Grad municipality of the Bosnian capital Sarajevo")
+    assert found["Sarajevo"] == "container"
+    assert roles("Nairobi, Gauteng sign pact on transport")["Gauteng"] == "place"

@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from citygraph import dates, vocab
 from citygraph.areas import area_cue, find_areas
 from citygraph.gazetteer import Gazetteer
-from citygraph.link import strip_admin_words
+from citygraph.link import resolve, strip_admin_words
 from citygraph.model import Agreement, Document, Extraction, Official, Party
 from citygraph.officials import OfficialMention, find_officials, sign_verbs
 from citygraph.phrases import PhraseMatcher
@@ -354,6 +354,13 @@ def _country_from_next(sentence: str, found: list[PlaceMention]) -> list[PlaceMe
     across a comma, locates the one before it."""
     out = list(found)
     for i, m in enumerate(out):
+        after = out[i + 1] if i + 1 < len(out) else None
+        code = after.country or after.resolution.country if after and after.role == "container" else ""
+        if m.role in ("place", "possessive") and code and m.resolution.country not in ("", code):
+            # "the Stari Grad municipality of the Bosnian capital Sarajevo": not Croatia's Stari Grad
+            res = resolve(m.text, country=code, kind=m.kind_hint)
+            out[i] = replace(m, country=code, resolution=res, known=res.place is not None)
+            continue
         if m.role == "country" or m.country or m.resolution.country:
             continue
         for n in out[i + 1 :]:

@@ -379,6 +379,8 @@ def _resolve(g: Gazetteer, mention: str, hint: str, caller_kind: str | None) -> 
     for text in dict.fromkeys((parsed.full, parsed.core)):
         for place, strength in g.matches(text):
             matches[place] = max(matches.get(place, 0.0), strength)
+    if not matches and parsed.core.lower().startswith("greater "):  # "Greater Amman Municipality": Amman
+        matches = dict(g.matches(parsed.core[8:]))
 
     named_country = None if parsed.stripped else g.names_country(parsed.full)
     if named_country:

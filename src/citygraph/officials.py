@@ -180,7 +180,7 @@ def _title_before(sentence: str, start: int) -> re.Match[str] | None:
     if last is None:
         return None
     between = window[last.end() :]
-    if not re.fullmatch(r"\s*|\s*(?:of|for|to|at|in)\b[^;:!?,]*(?:,\s*)?", between) or re.search(
+    if not re.fullmatch(r"\)?\s*|\s*(?:of|for|to|at|in)\b[^;:!?,]*(?:,\s*)?", between) or re.search(
         r"\b(said|and|met|with|signed|by|agreed|that|who|which)\b", between
     ):
         return None

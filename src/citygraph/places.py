@@ -257,6 +257,11 @@ _COMPANY_AFTER = re.compile(
     r"importers?|conglomerate|bank|airline|club|university)\b)",
     re.I,
 )
+# "the Stari Grad municipality of the Bosnian capital Sarajevo": Sarajevo contains the party before it
+_DISTRICT_GAP = re.compile(
+    r"\s+(?:municipality|district|borough|ward|county)\s+of\s+(?:the\s+)?(?:[A-Z][\w-]*\s+)?(?:capital\s+)?"
+    r"(?:city\s+of\s+)?"
+)
 _COUNTY = re.compile(r"\b(?:County|District|Borough)$")
 _DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][\w.' ]{2,30})?)\s*[,(–—-]")
 _DATELINE_DATE = re.compile(
@@ -659,14 +664,15 @@ def _with_role(
         )
         and m.resolution.kind == "region"
         and prev[-1].role != "container"
-    ):
+    ) or (prev and _DISTRICT_GAP.fullmatch(sentence[prev[-1].end : m.start])):
         return replace(m, role="container")
     if (
         prev
         and sentence[prev[-1].end : m.start].strip() == ","
         and m.resolution.kind == "region"
         and (prev[-1].resolution.kind == "city" or _COUNTY.search(prev[-1].text))
-    ):  # "Mandaue City, Cebu", "Grant County, Washington"
+        and (prev[-1].resolution.place is None or prev[-1].resolution.country == m.resolution.country)
+    ):  # "Mandaue City, Cebu", "Grant County, Washington"; not "Nairobi, Gauteng sign pact"
         return replace(m, role="container")
     if (
         prev
