@@ -63,8 +63,15 @@ def _inside_name(text: str, start: int, end: int) -> bool:
         and not re.search(r"[.!?:]$", before[-1])
     )
     cap_after = bool(after) and _CAPITALISED.fullmatch(after[0].strip("().,;\"'")) is not None
+    # "Department of Culture and Tourism": a capitalised word two back, across "and" or "of"
+    linked = (
+        len(before) == 2
+        and before[-1] in ("and", "of", "&")
+        and _CAPITALISED.fullmatch(before[0].rsplit(None, 1)[-1].strip("(\"'")) is not None
+    )
     return (
-        cap_before
+        linked
+        or cap_before
         or cap_after
         or (
             bool(after)

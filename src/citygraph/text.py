@@ -200,12 +200,16 @@ def clean_lines(text: str) -> list[str]:
             continue
         line = raw[i]
         i += 1
-        if not line or line.count("\u2022") >= 2 or line.count(" | ") >= 2:
+        if not line or line.count("\u2022") >= 2 or line.count(" | ") >= 2 or _COOKIES.search(line):
             continue
         keep.append(_title_case(line) if _mostly_upper(line) else line)
     return keep
 
 
+_COOKIES = re.compile(
+    r"\bcookies?\b.*\b(?:accept|consent|use|privacy|settings|analy[sz]e)|\b(?:we|this site) uses? cookies",
+    re.I,
+)
 _SIGNATURE_LINE = re.compile(r"^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,4}, [A-Za-z][\w .'-]{2,40}$")
 _SMALL = {"of", "in", "and", "the", "on", "for", "between", "to", "with", "at", "by", "a", "an", "or", "from"}
 
