@@ -250,13 +250,18 @@ _CAPITAL_GAP = re.compile(
     r"\s*,\s*(?:the\s+)?(?:\w+\s+)?capital\s+(?:city\s+)?of\s+(?:the\s+)?(?:[a-z]+\s+)?"
     r"(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:'s)?\s+)?(?:(?:state|province|prefecture|region|county|oblast)\s+of\s+)?"
 )
+
+
 # "Nairobi e-mobility firm", "Shenzhen manufacturer": a place naming where a company is, not a party
-_COMPANY_AFTER = re.compile(
-    r"^(?:-based\b|\s+(?:[\w-]+\s+){0,2}(?:firm|firms|company|companies|manufacturer|manufacturers|maker|"
-    r"startup|start-up|operator|developer|businesses|investors?|entrepreneurs?|retailer|supplier|exporters?|"
-    r"importers?|conglomerate|bank|airline|club|university)\b)",
-    re.I,
-)
+# (the company words are SKOS labels of cgl:company-word in ontology/lexicon.ttl)
+@cache
+def _company_after() -> re.Pattern[str]:
+    words = sorted(lexicon.labels("company-word"), key=len, reverse=True)
+    return re.compile(
+        r"^(?:-based\b|\s+(?:[\w-]+\s+){0,2}(?:" + "|".join(map(re.escape, words)) + r")\b)", re.I
+    )
+
+
 # "the Stari Grad municipality of the Bosnian capital Sarajevo": Sarajevo contains the party before it
 _DISTRICT_GAP = re.compile(
     r"\s+(?:municipality|district|borough|ward|county)\s+of\s+(?:the\s+)?(?:[A-Z][\w-]*\s+)?(?:capital\s+)?"
@@ -682,7 +687,7 @@ def _with_role(
         and not m.known
     ):
         return replace(m, role="container")  # "Rambouillet, Seine-et-Oise, France"
-    if _COMPANY_AFTER.match(sentence[m.end :]):
+    if _company_after().match(sentence[m.end :]):
         return replace(m, role="organisation")
     if m.role == "venue" or _VENUE_BEFORE.search(before):
         return replace(m, role="venue")
