@@ -73,3 +73,8 @@ def test_portfolio_titles_and_signing_on_behalf() -> None:
         "Tim Walz": False,
         "Alejandro Ruiz de la Garza": True,
     }
+
+
+def test_an_initial_and_a_full_name_are_one_person() -> None:
+    text = "PRESENT: Cr D Reilly (Deputy Mayor). The agreement was signed by Deputy Mayor Daniel Reilly."
+    assert [o.name for o in find_officials(split_sentences(text))] == ["Daniel Reilly"]

@@ -74,3 +74,17 @@ def test_a_district_of_a_capital_and_a_headline_list_across_countries() -> None:
     found = roles("Uskudar and the Stari Grad municipality of the Bosnian capital Sarajevo")
     assert found["Sarajevo"] == "container"
     assert roles("Nairobi, Gauteng sign pact on transport")["Gauteng"] == "place"
+
+
+def test_an_event_or_a_company_names_no_party() -> None:
+    """Regressions: "following the 2022 floods in South East Queensland and the 2018 Osaka earthquake" made
+    a Queensland-Osaka renewal; "Nairobi e-mobility firm signs deal with Shenzhen manufacturer" an MoU."""
+    found = roles("following the 2022 floods in South East Queensland and the 2018 Osaka earthquake")
+    assert found["Queensland"] == "venue" and found["Osaka"] == "organisation"
+    found = roles("Nairobi e-mobility firm signs battery deal with Shenzhen manufacturer")
+    assert set(found.values()) == {"organisation"}
+
+
+def test_a_regional_council_is_its_city() -> None:
+    (toowoomba,) = find_places("Toowoomba Regional Council renewed the agreement.")
+    assert toowoomba.resolution.qid == "Q478302"

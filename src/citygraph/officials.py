@@ -331,7 +331,26 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
             record(name, title, place, sent, signed)
         _surname_mentions(text, sent, found, verbs, record)
     _plural_title_parties(sentences, list(found.values()), gaz)
-    return list(found.values())
+    return _merge_initials(list(found.values()))
+
+
+def _merge_initials(officials: list[OfficialMention]) -> list[OfficialMention]:
+    """ "Cr D Reilly" in a list of those present and "Daniel Reilly" who signed: one person."""
+    full = {(o.name.split()[0][0], o.name.split()[-1]): o for o in officials if len(o.name.split()[0]) > 2}
+    out = []
+    for o in officials:
+        words = o.name.split()
+        other = (
+            full.get((words[0][0], words[-1])) if len(words) == 2 and len(words[0].rstrip(".")) == 1 else None
+        )
+        if other is None or other is o:
+            out.append(o)
+            continue
+        other.signed = other.signed or o.signed
+        other.title = other.title or o.title
+        other.place = other.place or o.place
+        other.sentences.extend(o.sentences)
+    return out
 
 
 def _plural_title_parties(

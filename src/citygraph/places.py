@@ -256,9 +256,21 @@ _CAPITAL_GAP = re.compile(
 # (the company words are SKOS labels of cgl:company-word in ontology/lexicon.ttl)
 @cache
 def _company_after() -> re.Pattern[str]:
-    words = sorted(lexicon.labels("company-word"), key=len, reverse=True)
+    words = sorted(lexicon.labels("company-word") | lexicon.labels("event-word"), key=len, reverse=True)
     return re.compile(
         r"^(?:-based\b|\s+(?:[\w-]+\s+){0,2}(?:" + "|".join(map(re.escape, words)) + r")\b)", re.I
+    )
+
+
+@cache
+def _event_before() -> re.Pattern[str]:
+    """ "the 2022 floods in South East Queensland": where an event happened."""
+    words = sorted(lexicon.labels("event-word"), key=len, reverse=True)
+    return re.compile(
+        r"\b(?:"
+        + "|".join(map(re.escape, words))
+        + r")\s+(?:in|at|of|near)\s+(?:the\s+)?(?-i:[A-Z][\w-]*\s+)*$",
+        re.I,
     )
 
 
@@ -414,14 +426,27 @@ def _strip_body(text: str) -> tuple[str, str | None, bool]:
         return text, None, False
     for phrase in _body_phrases():
         if low.endswith(" " + phrase):
-            kind = next((KIND_WORDS[w] for w in phrase.split() if w in KIND_WORDS), None)
-            return text[: -len(phrase) - 1].strip(), kind, True
+            return text[: -len(phrase) - 1].strip(), _body_kind(phrase), True
         if low.startswith(phrase + " of "):
-            kind = next((KIND_WORDS[w] for w in phrase.split() if w in KIND_WORDS), None)
+            kind = _body_kind(phrase)
             rest = text[len(phrase) + 4 :].strip()
             rest = rest[4:] if rest.lower().startswith("the ") else rest
             return rest, kind, True
     return text, None, False
+
+
+def _body_kind(phrase: str) -> str | None:
+    """The kind a government body implies; a regional or district council is a local (city-level) one
+    in most countries that have them ("Toowoomba Regional Council"), so it implies none."""
+    local_council = phrase.endswith("council")
+    return next(
+        (
+            KIND_WORDS[w]
+            for w in phrase.split()
+            if w in KIND_WORDS and not (local_council and w in ("regional", "district"))
+        ),
+        None,
+    )
 
 
 def _is_organisation(text: str) -> bool:
@@ -689,6 +714,8 @@ def _with_role(
         return replace(m, role="container")  # "Rambouillet, Seine-et-Oise, France"
     if _company_after().match(sentence[m.end :]):
         return replace(m, role="organisation")
+    if _event_before().search(before):
+        return replace(m, role="venue")
     if m.role == "venue" or _VENUE_BEFORE.search(before):
         return replace(m, role="venue")
     if sentence.startswith("'s", m.end):
