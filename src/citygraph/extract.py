@@ -448,7 +448,9 @@ def _without(text: str, spans: list[tuple[int, int, str, object]]) -> str:
     return text
 
 
-_WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:(?:city|town|province|state|region)\s+of\s+)?$", re.I)
+_WITH = re.compile(
+    r"\bwith\s+(?:the\s+)?(?:[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?'s\s+)?(?:(?:city|town|province|state|region)\s+of\s+)?$"
+)
 
 
 def _subject_pairs(s: Sentence, found: list[PlaceMention]) -> list[_Candidate]:
@@ -468,11 +470,17 @@ def _subject_pairs(s: Sentence, found: list[PlaceMention]) -> list[_Candidate]:
         if not types and not _RELATION.search(lead):
             return []
         end = text.rfind("with", 0, targets[i + 1].start) if i + 1 < len(targets) else len(text)
-        signed = bool(sign_verbs(lead) or _cues("sign").search(lead))
+        signed = bool(sign_verbs(lead) or _cues("sign").search(lead) or "Renewal" in types)
         pair = [others[0], target]
         out.append(
             _Candidate(
-                s, pair, types or ["CooperationAgreement"], signed, not signed, 1.0, span=(target.start, end)
+                s,
+                pair,
+                types or ["CooperationAgreement"],
+                signed,
+                not signed,
+                1.0,
+                span=(targets[i - 1].end if i else 0, end),
             )
         )
     return out
@@ -723,7 +731,8 @@ def _assemble(
                 s.index - main.sentence.index
             ) <= 12:
                 chosen.append(s)
-    area_texts = [s.text for s in chosen] + [s.text for s in _list_items(chosen, sentences)]
+    own = {c.sentence.index: c.sentence.text[c.span[0] : c.span[1]] for c in group if c.span}  # its clause
+    area_texts = [own.get(s.index, s.text) for s in chosen] + [s.text for s in _list_items(chosen, sentences)]
     areas = find_areas(*area_texts) if not passing or area_cue(main.sentence.text) else []
     confidence = (
         0.35
