@@ -82,10 +82,10 @@ _YEAR_ONLY = re.compile(
     r"\b(?=[isofyt])(?:(?:in|since|of|from|year)\s+|the\s+)((?:1[89]|20)\d\d)\b(?!\s*[-–]\s*\d)", re.I
 )
 _RELATIVE = re.compile(
-    r"\b(?=[yteoln])(?P<rel>yesterday|today|this morning|this afternoon|"
+    r"\b(?=[yteolnmwfs])(?P<rel>yesterday|today|this morning|this afternoon|"
     r"earlier (?:the same|that|this) day|the same day|"
     r"(?:earlier\s+)?this week|last week|"
-    r"(?:(?:on|last|this|next)\s+)(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"(?:(?:on|last|this|next)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|last month|"
     r"last (?P<lastmon>january|february|march|april|may|june|july|august|september|october|november|"
     r"december))\b",
     re.I,
@@ -152,7 +152,7 @@ _DAY_ONLY = re.compile(
 
 _ANY_DATE = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|yesterday|today|day|monday|"
-    r"tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|week)",
+    r"tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|week|month)",
     re.I,
 )
 # Most patterns need a month name or a digit: one cheap test each spares the rest on most sentences.
@@ -306,6 +306,9 @@ def resolve(mention: DateMention, reference: dt.date | None, *, future: bool = F
     if rel and rel not in ("this year",):
         if reference is None:
             return None
+        if rel == "last month":
+            before = reference.replace(day=1) - dt.timedelta(days=1)
+            return f"{before.year:04d}-{before.month:02d}"
         if rel.endswith("week"):  # the month, when the whole week lies in one
             monday = reference - dt.timedelta(days=reference.weekday() + (7 if rel == "last week" else 0))
             end = reference if rel != "last week" else monday + dt.timedelta(days=6)

@@ -449,7 +449,8 @@ def _without(text: str, spans: list[tuple[int, int, str, object]]) -> str:
 
 
 _WITH = re.compile(
-    r"\bwith\s+(?:the\s+)?(?:[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?'s\s+)?(?:(?:city|town|province|state|region)\s+of\s+)?$"
+    r"\bwith\s+(?:the\s+)?(?:[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?(?:'s)?\s+)?(?:[a-z]+\s+)?"
+    r"(?:(?:city|town|province|state|region|capital|prefecture)\s+of\s+)?$"
 )
 
 

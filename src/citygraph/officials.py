@@ -141,7 +141,10 @@ def _looks_like_name(text: str, gaz: Gazetteer) -> bool:
     return not all(gaz.is_place_name(w) or gaz.country_code(w) for w in caps)
 
 
-_ON_BEHALF_OF = re.compile(r"\bon behalf of\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s+){0,3}$")
+_ON_BEHALF_OF = re.compile(
+    r"\b(?:on behalf of|stood in for|standing in for|in place of|deputising for|deputizing for)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w.'-]*\s+){0,3}$"
+)
 
 
 def _after_portfolio(text: str, start: int, chunk: str, gaz: Gazetteer) -> tuple[int, str]:

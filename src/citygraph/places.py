@@ -234,7 +234,8 @@ _DEMONYM_BEFORE = re.compile(
     r"\bthe\s+(?P<d>[A-Z][\w-]+)\s+(?:[\w-]+\s+){0,3}$)$"
 )
 _VENUE_BEFORE = re.compile(
-    r"\b(?:in|at|held in|visit to|visited|venue|arrived in|hosted in|trip to)\s+"
+    r"\b(?:in|at|held in|visit to|visited|venue|arrived in|hosted in|trip to|delegation from|visitors from|"
+    r"delegation from the capital of)\s+"
     r"(?:the\s+)?(?:[A-Z][\w-]+\s+)?(?:(?:department|province|prefecture|region|state|"
     r"county|district|city|town)\s+of\s+(?:the\s+)?)?$",
     re.I,
@@ -386,7 +387,9 @@ def _runs(sentence: str) -> list[tuple[int, int, list[re.Match[str]]]]:
                 close()
         previous_end = tok.end()
         low = word.lower().rstrip(".")
-        is_title = low in titles or (low.endswith("s") and low[:-1] in titles)
+        is_title = (
+            low in titles or (low.endswith("s") and low[:-1] in titles) or low.rsplit("-", 1)[-1] in titles
+        )
         if is_title or low in breakers:  # "Seoul and Ulaanbaatar Sign MOU on ...": a headline's verb
             close()
         elif not current and low in _STOP:

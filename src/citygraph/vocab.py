@@ -22,7 +22,8 @@ __all__ = [
     "area_pref_labels",
     "area_broader",
     "agreement_type_labels",
-    "cooperation_cues", "signing_cues",
+    "cooperation_cues",
+    "signing_cues",
     "negation_cues",
     "ontology_graph",
 ]
