@@ -240,6 +240,11 @@ _VENUE_BEFORE = re.compile(
     r"county|district|city|town)\s+of\s+(?:the\s+)?)?$",
     re.I,
 )
+# "signed at the Governor's Office, Oke-Mosan, Abeokuta": the town of a building's address is the venue
+_ADDRESS_BEFORE = re.compile(
+    r"\b(?:at|in)\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,5}(?:Office|Hall|Hotel|Cent(?:er|re)|House|Palace|"
+    r"Building|Secretariat|Complex|Headquarters|Chamber|Chambers|Auditorium)\b[^.;]{0,40},\s*$"
+)
 _CONTAINER_GAP = re.compile(
     r"\s*(?:,\s*)?(?:in|of)\s+(?:the\s+)?(?:(?:state|province|prefecture|region|county|"
     r"oblast)\s+of\s+(?:the\s+)?)?",
@@ -719,7 +724,7 @@ def _with_role(
         return replace(m, role="organisation")
     if _event_before().search(before):
         return replace(m, role="venue")
-    if m.role == "venue" or _VENUE_BEFORE.search(before):
+    if m.role == "venue" or _VENUE_BEFORE.search(before) or _ADDRESS_BEFORE.search(before):
         return replace(m, role="venue")
     if sentence.startswith("'s", m.end):
         return replace(m, role="possessive")  # "Hobart's sister city", "Johannesburg's experience"
