@@ -807,18 +807,28 @@ def _party_by_title(title: str | None, ag: Agreement) -> str | None:
 
 def _list_items(chosen: list[Sentence], sentences: list[Sentence]) -> list[Sentence]:
     """The items of a list a chosen sentence introduces ("The fields of cooperation are:"), one a line:
-    they carry no cue of their own, but the areas they name are the agreement's."""
+    they carry no cue of their own, but the areas they name are the agreement's. A line is an item when
+    it is numbered, short, starts in lower case, ends like one (";", ", and") or follows "...; and"."""
     items: list[Sentence] = []
     for intro in chosen:
         if not intro.text.rstrip().endswith(":"):
             continue
-        line = intro.line
-        for s in sentences[intro.index + 1 : intro.index + 12]:
-            item = _LIST_ITEM.match(s.text) or len(s.text.split()) <= 12
-            if s.line > line + 1 or len(s.text) > 300 or not item:
+        lines: dict[int, list[Sentence]] = {}
+        for s in sentences[intro.index + 1 : intro.index + 16]:
+            lines.setdefault(s.line, []).append(s)
+        continued = False
+        for expected, (line, group) in enumerate(lines.items(), start=intro.line + 1):
+            text = " ".join(s.text for s in group).rstrip()
+            item = (
+                _LIST_ITEM.match(text)
+                or len(text.split()) <= 12
+                or continued
+                or text.endswith((";", ",", "; and", ", and", "; or"))
+            )
+            if line != expected or len(text) > 400 or not item:
                 break  # prose again: the list is over
-            items.append(s)
-            line = s.line
+            items.extend(group)
+            continued = text.endswith(("; and", ", and", "; or"))
     return items
 
 
