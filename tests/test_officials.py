@@ -78,3 +78,9 @@ def test_portfolio_titles_and_signing_on_behalf() -> None:
 def test_an_initial_and_a_full_name_are_one_person() -> None:
     text = "PRESENT: Cr D Reilly (Deputy Mayor). The agreement was signed by Deputy Mayor Daniel Reilly."
     assert [o.name for o in find_officials(split_sentences(text))] == ["Daniel Reilly"]
+
+
+def test_a_surname_that_is_also_a_town_starts_a_name() -> None:
+    """Regression: "Governor Choi Young-hwan of Gangwon" lost Choi (a town's name) and the official."""
+    text = "Governor Choi Young-hwan of Gangwon Special Self-Governing Province signed the memorandum."
+    assert [o.name for o in find_officials(split_sentences(text))] == ["Choi Young-hwan"]

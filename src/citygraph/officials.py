@@ -288,7 +288,8 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
         for start, end, _toks in _runs(text):
             chunk = text[start:end]
             head, rest = _split_leading_place(chunk, gaz)
-            if head:
+            whole_name = chunk.split(" of ", 1)[0]  # "Choi Young-hwan of Gangwon": Choi is also a town
+            if head and not (" of " in chunk and _looks_like_name(whole_name, gaz)):
                 start += len(chunk) - len(rest)
                 chunk = rest
             if chunk.endswith("'s"):
