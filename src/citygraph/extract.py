@@ -68,7 +68,7 @@ _PARTNER_COUNT = re.compile(
     re.I,
 )
 _PARTNER_COUNT_WORDS = re.compile(
-    r"(?:cities|municipalities|provinces|regions|partners|counterparts|towns)\b", re.I
+    r"(?=[cmprt])(?:cities|municipalities|provinces|regions|partners|counterparts|towns)\b", re.I
 )
 _SAME_DAY = {"the same day", "earlier the same day", "earlier that day", "earlier this day"}
 

@@ -242,7 +242,7 @@ _VENUE_BEFORE = re.compile(
 )
 # "signed at the Governor's Office, Oke-Mosan, Abeokuta": the town of a building's address is the venue
 _ADDRESS_BEFORE = re.compile(
-    r"\b(?:at|in)\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,5}(?:Office|Hall|Hotel|Cent(?:er|re)|House|Palace|"
+    r"\b(?=[ai])(?:at|in)\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,5}(?:Office|Hall|Hotel|Cent(?:er|re)|House|Palace|"
     r"Building|Secretariat|Complex|Headquarters|Chamber|Chambers|Auditorium)\b[^.;]{0,40},\s*$"
 )
 _CONTAINER_GAP = re.compile(
@@ -264,7 +264,7 @@ _CAPITAL_GAP = re.compile(
 def _company_after() -> re.Pattern[str]:
     words = sorted(lexicon.labels("company-word") | lexicon.labels("event-word"), key=len, reverse=True)
     return re.compile(
-        r"^(?:-based\b|\s+(?:[\w-]+\s+){0,2}(?:" + "|".join(map(re.escape, words)) + r")\b)", re.I
+        r"(?:-based\b|\s+(?:[\w-]+\s+){0,2}(?:" + "|".join(map(re.escape, words)) + r")\b)", re.I
     )
 
 
@@ -272,8 +272,9 @@ def _company_after() -> re.Pattern[str]:
 def _event_before() -> re.Pattern[str]:
     """ "the 2022 floods in South East Queensland": where an event happened."""
     words = sorted(lexicon.labels("event-word"), key=len, reverse=True)
+    firsts = re.escape("".join(sorted({w[0] for w in words})))
     return re.compile(
-        r"\b(?:"
+        rf"\b(?=[{firsts}])(?:"
         + "|".join(map(re.escape, words))
         + r")\s+(?:in|at|of|near)\s+(?:the\s+)?(?-i:[A-Z][\w-]*\s+)*$",
         re.I,
@@ -720,7 +721,7 @@ def _with_role(
         and not m.known
     ):
         return replace(m, role="container")  # "Rambouillet, Seine-et-Oise, France"
-    if _company_after().match(sentence[m.end :]):
+    if _company_after().match(sentence, m.end):
         return replace(m, role="organisation")
     if _event_before().search(before):
         return replace(m, role="venue")
