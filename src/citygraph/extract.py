@@ -355,7 +355,7 @@ def _country_from_next(sentence: str, found: list[PlaceMention]) -> list[PlaceMe
     out = list(found)
     for i, m in enumerate(out):
         after = out[i + 1] if i + 1 < len(out) else None
-        code = after.country or after.resolution.country if after and after.role == "container" else ""
+        code = (after.country or after.resolution.country) if after and after.role == "container" else ""
         if m.role in ("place", "possessive") and code and m.resolution.country not in ("", code):
             # "the Stari Grad municipality of the Bosnian capital Sarajevo": not Croatia's Stari Grad
             res = resolve(m.text, country=code, kind=m.kind_hint)
