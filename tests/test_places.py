@@ -88,3 +88,11 @@ def test_an_event_or_a_company_names_no_party() -> None:
 def test_a_regional_council_is_its_city() -> None:
     (toowoomba,) = find_places("Toowoomba Regional Council renewed the agreement.")
     assert toowoomba.resolution.qid == "Q478302"
+
+
+def test_new_begins_a_name() -> None:
+    """Regression: "the Turkish Ambassador to New Zealand" gave Denmark's Zealand (New was a stop word)."""
+    assert roles("the Turkish Ambassador to New Zealand, Murat Yilmaz, attended") == {
+        "Turkish": "country",
+        "New Zealand": "country",
+    }

@@ -94,6 +94,7 @@ def _non_name_words() -> frozenset[str]:
     words |= {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "both"}
     words |= {"authority", "authorities", "bureau", "board", "agency", "office", "commission", "company"}
     words |= {"corporation", "association", "foundation", "industries", "industry", "triangle", "growth"}
+    words |= {"development", "infrastructure", "planning", "services", "resources", "relations", "works"}
     words |= {
         "affairs",
         "country",
@@ -170,7 +171,8 @@ def _split_leading_place(text: str, gaz: Gazetteer) -> tuple[str, str]:
         return "", text
     for i in range(len(words) - 2, 0, -1):
         head = " ".join(words[:i])
-        if (gaz.is_place_name(head) or gaz.country_code(head)) and len(head) > 3:
+        bare = head[8:] if head.startswith("Greater ") else head  # "Greater Geelong Claire Hennessy"
+        if (gaz.is_place_name(bare) or gaz.country_code(head)) and len(head) > 3:
             return head, " ".join(words[i:])
     return "", text
 
@@ -303,7 +305,7 @@ def find_officials(sentences: list[Sentence], gaz: Gazetteer | None = None) -> l
             if chunk and _looks_like_name(chunk, gaz):
                 spans.append((start, end, chunk))
         for start, end, name in spans:
-            if re.search(r"(?:\b(?:of|at|inside)|[\"'])\s*$", text[:start]):
+            if re.search(r"(?:\b(?:of|at|inside|near)|[\"'])\s*$", text[:start]):
                 continue  # "Deputy Mayor of Political Affairs", "at Vidhana Soudha", a quoted name
             before = _title_before(text, start)
             after = _title_after(text, end) if before is None else None

@@ -137,7 +137,6 @@ _STOP = CALENDAR_WORDS | {
     "about",
     "more",
     "latest",
-    "new",
     "memorandum",
     "agreement",
     "mou",
