@@ -26,6 +26,18 @@ from servers import (  # noqa: E402
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture
+def store(tmp_path: Path):
+    """An embedded store holding the ontology and the small fixture graph (tests/fixtures/mini.ttl)."""
+    from minigraph import DATA_GRAPH, data, ontology
+
+    from citygraph.store import ONTOLOGY_GRAPH, LocalStore
+
+    local = LocalStore(tmp_path / "store")
+    local.replace_graphs({ONTOLOGY_GRAPH: ontology(), DATA_GRAPH: data()})
+    return local
+
+
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """``oxigraph serve`` with its default graph as the union of all graphs, as docs/servers.md says."""
@@ -40,8 +52,10 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
 def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
     """A private Virtuoso on loopback ports with a random dba password (never the packaged service)."""
     if virtuoso_binaries() is None:
-        pytest.skip("Virtuoso is not installed (no virtuoso-t / isql-vt / virtuoso.ini): "
-                    "apt-get install virtuoso-opensource")
+        pytest.skip(
+            "Virtuoso is not installed (no virtuoso-t / isql-vt / virtuoso.ini): "
+            "apt-get install virtuoso-opensource"
+        )
     server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso")).start()
     yield server
     server.stop()

@@ -3,7 +3,6 @@ output is atomic and never overwrites an input."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -12,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from minigraph import DATA_GRAPH, FIXTURE, data, ontology
 from pyld import jsonld
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -21,19 +21,9 @@ from citygraph.fsutil import OutputError, atomic_write
 from citygraph.keys import lookup_triples
 from citygraph.namespaces import CG, CGID, RDFS
 from citygraph.publish import FORMATS, PublishError, _json_ld, export, load_context, write_graph
-from citygraph.resources import resource_dir
 from citygraph.store import ONTOLOGY_GRAPH, PLACES_GRAPH, LocalStore
 
-FIXTURE = Path(__file__).parent / "fixtures" / "mini.ttl"
-DATA_GRAPH = str(CGID["graph/" + hashlib.sha1(b"tests/fixtures/mini.ttl").hexdigest()[:16]])
 SEOUL = URIRef("https://w3id.org/citygraph/id/place/Q8684")
-
-
-def ontology() -> rdflib.Graph:
-    graph = rdflib.Graph()
-    graph.parse(resource_dir("ontology") / "citygraph.ttl")
-    graph.parse(resource_dir("ontology") / "areas.ttl")
-    return graph
 
 
 def with_keys(graph: rdflib.Graph) -> rdflib.Graph:
@@ -43,17 +33,6 @@ def with_keys(graph: rdflib.Graph) -> rdflib.Graph:
     for triple in list(lookup_triples(graph)):
         out.add(triple)
     return out
-
-
-def data() -> rdflib.Graph:
-    return rdflib.Graph().parse(FIXTURE)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> LocalStore:
-    local = LocalStore(tmp_path / "store")
-    local.replace_graphs({ONTOLOGY_GRAPH: ontology(), DATA_GRAPH: data()})
-    return local
 
 
 # --- round trips ----------------------------------------------------------------------------------------
@@ -100,6 +79,7 @@ def test_statements_in_several_graphs_are_written_once(store: LocalStore) -> Non
 
 # --- determinism ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_export_is_deterministic(store: LocalStore, tmp_path: Path, fmt: str) -> None:
     first = export(store, fmt)
@@ -133,6 +113,7 @@ def test_turtle_is_readable(store: LocalStore) -> None:
 
 # --- JSON-LD --------------------------------------------------------------------------------------------
 
+
 def test_json_ld_embeds_the_context_and_references_nodes(store: LocalStore) -> None:
     document = json.loads(export(store, "json-ld"))
     assert document["@context"] == load_context()  # embedded: parses offline
@@ -149,26 +130,40 @@ def test_json_ld_embeds_the_context_and_references_nodes(store: LocalStore) -> N
 
 def _pyld(triples: list[ox.Triple], context: dict) -> dict:
     """The reference: PyLD's JSON-LD 1.1 compaction of the same triples."""
+
     def term(t):
         if isinstance(t, ox.NamedNode):
             return {"type": "IRI", "value": t.value}
         if isinstance(t, ox.BlankNode):
             return {"type": "blank node", "value": f"_:{t.value}"}
         if t.language:
-            return {"type": "literal", "value": t.value, "language": t.language,
-                    "datatype": "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+            return {
+                "type": "literal",
+                "value": t.value,
+                "language": t.language,
+                "datatype": "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+            }
         return {"type": "literal", "value": t.value, "datatype": t.datatype.value}
-    dataset = {"@default": [{"subject": term(t.subject), "predicate": term(t.predicate),
-                             "object": term(t.object)} for t in triples]}
+
+    dataset = {
+        "@default": [
+            {"subject": term(t.subject), "predicate": term(t.predicate), "object": term(t.object)}
+            for t in triples
+        ]
+    }
     return jsonld.compact(jsonld.from_rdf(dataset, {}), {"@context": context})
 
 
 def _normalised(document: dict) -> dict:
     out = {}
     for node in document["@graph"]:
-        out[node["@id"]] = {key: sorted(json.dumps(v, sort_keys=True) for v in
-                                        (value if isinstance(value, list) else [value]))
-                            for key, value in node.items() if key != "@id"}
+        out[node["@id"]] = {
+            key: sorted(
+                json.dumps(v, sort_keys=True) for v in (value if isinstance(value, list) else [value])
+            )
+            for key, value in node.items()
+            if key != "@id"
+        }
     return out
 
 
@@ -184,6 +179,7 @@ def test_json_ld_refuses_contexts_it_cannot_compact() -> None:
 
 
 # --- standalone graphs ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("fmt", "rdflib_format"), ROUND_TRIP)
 def test_write_graph_round_trips(fmt: str, rdflib_format: str) -> None:
@@ -205,6 +201,7 @@ def test_unknown_format() -> None:
 
 
 # --- atomic writes --------------------------------------------------------------------------------------
+
 
 def test_atomic_write_refuses_an_input(tmp_path: Path) -> None:
     source = tmp_path / "in.ttl"

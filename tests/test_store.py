@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import signal
 import subprocess
@@ -15,13 +14,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from minigraph import DATA_GRAPH, data, ontology  # noqa: E402
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import citygraph.store as store_module
 from citygraph.keys import lookup_triples
 from citygraph.namespaces import CG, CGID, RDFS, XSD
-from citygraph.resources import resource_dir
 from citygraph.store import (
     ONTOLOGY_GRAPH,
     PLACES_GRAPH,
@@ -34,30 +33,10 @@ from citygraph.store import (
     to_rdflib,
 )
 
-FIXTURE = Path(__file__).parent / "fixtures" / "mini.ttl"
-DATA_GRAPH = str(CGID["graph/" + hashlib.sha1(b"tests/fixtures/mini.ttl").hexdigest()[:16]])
 SEOUL = URIRef("https://w3id.org/citygraph/id/place/Q8684")
 PREFIX = (
     "PREFIX cg: <https://w3id.org/citygraph/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
 )
-
-
-def ontology() -> rdflib.Graph:
-    graph = rdflib.Graph()
-    graph.parse(resource_dir("ontology") / "citygraph.ttl")
-    graph.parse(resource_dir("ontology") / "areas.ttl")
-    return graph
-
-
-def data() -> rdflib.Graph:
-    return rdflib.Graph().parse(FIXTURE)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> LocalStore:
-    local = LocalStore(tmp_path / "store")
-    local.replace_graphs({ONTOLOGY_GRAPH: ontology(), DATA_GRAPH: data()})
-    return local
 
 
 def all_quads(local: LocalStore) -> set[str]:
