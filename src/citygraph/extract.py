@@ -70,6 +70,11 @@ _PARTNER_COUNT = re.compile(
 _PARTNER_COUNT_WORDS = re.compile(
     r"(?=[cmprt])(?:cities|municipalities|provinces|regions|partners|counterparts|towns)\b", re.I
 )
+_TOGETHER = re.compile(
+    r"\b(?:cooperat\w*|co-operat\w*|collaborat\w*|exchanges?|together|jointly|joint|partners?hip|both|"
+    r"each other|mutual\w*|with)\b",
+    re.I,
+)
 _SAME_DAY = {"the same day", "earlier the same day", "earlier that day", "earlier this day"}
 
 
@@ -722,15 +727,22 @@ def _assemble(
     chosen = [c.sentence for c in group]
     if not passing:
         related = {c.sentence.index for c in group}
-        names = [p.text for p in parties] + [p.resolution.label for p in parties]
+        party_list = [_party(p) for p in parties]
+        names_by_party = [(p.text, p.resolution.label) for p in parties]
         for s in sentences:
             if s.index in related or not mine[s.index] or abs(s.index - main.sentence.index) > 12:
                 continue
             if not area_cue(s.text):
                 continue
-            if (_COREF.search(s.text) or _types(s.text) or any(n and n in s.text for n in names)) and abs(
-                s.index - main.sentence.index
-            ) <= 12:
+            named = {
+                p.key
+                for p, n in zip(party_list, names_by_party, strict=True)
+                if any(x and x in s.text for x in n)
+            } | ({_party(m).key for m in places[s.index]} & {p.key for p in party_list})
+            # one party named alone is a profile of it ("Curitiba is known for its parks") unless a word
+            # of working together says otherwise
+            linked = len(named) >= 2 or (named and _TOGETHER.search(s.text))
+            if _COREF.search(s.text) or _types(s.text) or linked:
                 chosen.append(s)
     own = {c.sentence.index: c.sentence.text[c.span[0] : c.span[1]] for c in group if c.span}  # its clause
     area_texts = [own.get(s.index, s.text) for s in chosen] + [s.text for s in _list_items(chosen, sentences)]
