@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
-from citygraph import dates, vocab
+from citygraph import dates, lexicon, vocab
 from citygraph.areas import area_cue, find_areas
 from citygraph.gazetteer import Gazetteer
 from citygraph.link import resolve, strip_admin_words
@@ -61,26 +61,25 @@ _DATELINE_END = re.compile(r"\s*\)?\s*(?:\(\w+\)\s*)?[-–—:|]")
 _PAST_SIGNING = re.compile(r"\b(signed|inked|concluded|sealed|initialled|re-signed)\b", re.I)
 # "has signed sister-city agreements with 21 foreign cities", "counts nine sister cities": a tally of a
 # place's partners, not an agreement
+_PARTNERS = r"(?:cities|municipalities|provinces|regions|partners|counterparts|towns)\b"
 _PARTNER_COUNT = re.compile(
     r"\b(?=[wch])(?:with|counts|has|have|had)\s+(?:more than\s+|over\s+|some\s+|about\s+)?"
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|dozens of|several|many)\s+"
-    r"(?:[\w-]+\s+){0,3}(?:cities|municipalities|provinces|regions|partners|counterparts|towns)\b",
+    r"(?:[\w-]+\s+){0,3}" + _PARTNERS,
     re.I,
 )
-_PARTNER_COUNT_WORDS = re.compile(
-    r"(?=[cmprt])(?:cities|municipalities|provinces|regions|partners|counterparts|towns)\b", re.I
-)
-_TOGETHER = re.compile(
-    r"\b(?:cooperat\w*|co-operat\w*|collaborat\w*|exchanges?|together|jointly|joint|partners?hip|both|"
-    r"each other|mutual\w*|with)\b",
-    re.I,
-)
+_PARTNER_COUNT_WORDS = re.compile(r"(?=[cmprt])" + _PARTNERS, re.I)  # the cheap test before the full one
 _SAME_DAY = {"the same day", "earlier the same day", "earlier that day", "earlier this day"}
 
 
 @cache
 def _cues(kind: str) -> PhraseMatcher:
     return PhraseMatcher(vocab.signing_cues() if kind == "sign" else vocab.negation_cues())
+
+
+@cache
+def _together() -> PhraseMatcher:
+    return PhraseMatcher(lexicon.labels("joint-action-word"))
 
 
 @cache
@@ -741,7 +740,7 @@ def _assemble(
             } | ({_party(m).key for m in places[s.index]} & {p.key for p in party_list})
             # one party named alone is a profile of it ("Curitiba is known for its parks") unless a word
             # of working together says otherwise
-            linked = len(named) >= 2 or (named and _TOGETHER.search(s.text))
+            linked = len(named) >= 2 or (named and _together().search(s.text))
             if _COREF.search(s.text) or _types(s.text) or linked:
                 chosen.append(s)
     own = {c.sentence.index: c.sentence.text[c.span[0] : c.span[1]] for c in group if c.span}  # its clause

@@ -91,38 +91,7 @@ def _non_name_words() -> frozenset[str]:
     words = {w for phrase in lexicon.government_bodies() for w in phrase.split()}
     words |= set(KIND_WORDS) | {w for label in vocab.agreement_type_labels() for w in label.split()}
     words |= {label for label in vocab.area_labels() if " " not in label}
-    words |= {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "both"}
-    words |= {"authority", "authorities", "bureau", "board", "agency", "office", "commission", "company"}
-    words |= {"corporation", "association", "foundation", "industries", "industry", "triangle", "growth"}
-    words |= {"development", "infrastructure", "planning", "services", "resources", "relations", "works"}
-    words |= {
-        "affairs",
-        "country",
-        "committee",
-        "republic",
-        "international",
-        "national",
-        "university",
-        "center",
-        "centre",
-        "institute",
-        "ministry",
-        "department",
-        "party",
-        "congress",
-        "news",
-        "the",
-        "and",
-        "of",
-        "image",
-        "twitter",
-        "photo",
-        "latest",
-        "trending",
-        "home",
-        "press",
-        "releases",
-    }
+    words |= lexicon.labels("non-name-word")
     return frozenset(words)
 
 
